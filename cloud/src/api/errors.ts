@@ -1,0 +1,42 @@
+/**
+ * Stable error codes of the backend contract. The app maps each one to a Chinese message
+ * (src/i18n/zh-CN.ts); logs carry the English `message` of the error.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_ACTION',
+  'UNKNOWN_FUNCTION',
+  'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'RESERVATION_NOT_OPEN',
+  'RESERVATION_CLOSED',
+  'SOLD_OUT',
+  'LIMIT_REACHED',
+  'DUPLICATE_ID_NUMBER',
+  'ALREADY_CANCELLED',
+  'SESSION_STARTED',
+  'CARD_UNAVAILABLE',
+  'WECHAT_BUSY',
+  'WECHAT_CONFIG',
+  'NETWORK_ERROR',
+  'INTERNAL',
+] as const
+
+export type ErrorCode = (typeof ERROR_CODES)[number]
+
+/** The error part of every result envelope: a stable code and an English message for logs. */
+export interface ApiError {
+  code: ErrorCode
+  message: string
+  /** Field-level problems for INVALID_INPUT, keyed by dotted field path. */
+  fields?: Record<string, ErrorCode | string>
+  /** True when the same request may succeed if retried later (WeChat busy, network). */
+  retryable?: boolean
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (ERROR_CODES as readonly string[]).includes(value)
+}

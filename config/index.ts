@@ -1,0 +1,78 @@
+import path from 'node:path'
+import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+import devConfig from './dev'
+import prodConfig from './prod'
+
+/** weapp keeps `dist/` (what project.config.json points at); every other target gets its own folder
+ * because each `taro build` empties its outputRoot. */
+// The API contract lives with the cloud code and is compiled into the app too.
+const sharedContract = path.resolve(__dirname, '..', 'cloud', 'src', 'api')
+
+function outputRootFor(target: string | undefined): string {
+  return !target || target === 'weapp' ? 'dist' : `dist-${target}`
+}
+
+export default defineConfig<'webpack5'>(async (merge, { mode }) => {
+  const baseConfig: UserConfigExport<'webpack5'> = {
+    projectName: 'ticketcard',
+    date: '2026-11-29',
+    designWidth: 750,
+    deviceRatio: {
+      640: 2.34 / 2,
+      750: 1,
+      375: 2,
+      828: 1.81 / 2,
+    },
+    sourceRoot: 'src',
+    outputRoot: outputRootFor(process.env.TARO_ENV),
+    plugins: [],
+    defineConstants: {
+      // Where non-weapp targets reach the backend. Relative by default: the dev server and the
+      // test server proxy /api to the local gateway, production puts CloudBase HTTP access there.
+      API_BASE: JSON.stringify(process.env.TICKETCARD_API_BASE ?? '/api'),
+    },
+    alias: {
+      '@': path.resolve(__dirname, '..', 'src'),
+      '@api': path.resolve(__dirname, '..', 'cloud', 'src', 'api'),
+    },
+    copy: {
+      patterns: [],
+      options: {},
+    },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: {
+      enable: false,
+    },
+    mini: {
+      compile: { include: [sharedContract] },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+    },
+    h5: {
+      publicPath: '/',
+      staticDirectory: 'static',
+      output: {
+        filename: 'js/[name].[contenthash:8].js',
+        chunkFilename: 'js/[name].[contenthash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[contenthash:8].css',
+        chunkFilename: 'css/[name].[contenthash:8].css',
+      },
+      router: { mode: 'hash' },
+      compile: { include: [sharedContract] },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false, config: { namingPattern: 'module', generateScopedName: '[name]__[local]___[hash:base64:5]' } },
+      },
+    },
+  }
+  if (mode === 'development' || process.env.NODE_ENV === 'development') {
+    return merge({}, baseConfig, devConfig)
+  }
+  return merge({}, baseConfig, prodConfig)
+})

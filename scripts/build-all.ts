@@ -1,0 +1,68 @@
+/**
+ * Builds the four targets one after another (two cores: parallel builds only thrash), checks that
+ * the weapp app.json lists every page folder, and prints build times and the weapp main-package size.
+ */
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+
+const root = path.resolve(__dirname, '..')
+const targets = ['weapp', 'h5', 'alipay', 'tt'] as const
+const WEAPP_MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024
+const WEAPP_MAIN_PACKAGE_GOAL = 600 * 1024
+
+function folderBytes(dir: string): number {
+  let total = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    total += entry.isDirectory() ? folderBytes(full) : statSync(full).size
+  }
+  return total
+}
+
+function build(target: string): number {
+  const started = Date.now()
+  const result = spawnSync('npx', ['taro', 'build', '--type', target], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+  const seconds = (Date.now() - started) / 1000
+  const output = `${result.stdout}\n${result.stderr}`
+  if (result.status !== 0 || /Compiled with (some )?errors/.test(output)) {
+    process.stderr.write(output.slice(-6000))
+    throw new Error(`build:${target} failed (exit ${result.status})`)
+  }
+  return seconds
+}
+
+/** Every folder under src/pages must be registered, or WeChat never loads it. */
+function checkWeappPages(): string[] {
+  const appJson = JSON.parse(readFileSync(path.join(root, 'dist', 'app.json'), 'utf8')) as { pages: string[] }
+  const expected = readdirSync(path.join(root, 'src', 'pages')).map((name) => `pages/${name}/index`)
+  const missing = expected.filter((page) => !appJson.pages.includes(page))
+  if (missing.length > 0) throw new Error(`dist/app.json does not list: ${missing.join(', ')}`)
+  return appJson.pages
+}
+
+function main(): void {
+  const rows: string[] = []
+  for (const target of targets) {
+    const seconds = build(target)
+    const outDir = target === 'weapp' ? 'dist' : `dist-${target}`
+    const kb = folderBytes(path.join(root, outDir)) / 1024
+    rows.push(`${target.padEnd(7)} ${seconds.toFixed(1).padStart(6)} s ${kb.toFixed(0).padStart(7)} KB  ${outDir}/`)
+  }
+  const pages = checkWeappPages()
+  const mainPackage = folderBytes(path.join(root, 'dist'))
+  console.log('\ntarget   build      output')
+  for (const row of rows) console.log(row)
+  console.log(`\nweapp app.json lists ${pages.length} pages: ${pages.join(', ')}`)
+  console.log(
+    `weapp main package: ${(mainPackage / 1024).toFixed(0)} KB (goal ≤ ${WEAPP_MAIN_PACKAGE_GOAL / 1024} KB, WeChat limit ${WEAPP_MAIN_PACKAGE_LIMIT / 1024} KB)`,
+  )
+  if (mainPackage > WEAPP_MAIN_PACKAGE_LIMIT) throw new Error('weapp main package exceeds the 2 MB WeChat limit')
+}
+
+main()

@@ -1,0 +1,72 @@
+/**
+ * Every user-facing string of the app, in Simplified Chinese, kept in one place so it can be
+ * translated. Pages and components import from here; no Chinese literal lives elsewhere in src/.
+ */
+import type { ErrorCode } from '../../cloud/src/api/errors'
+
+export const PAGE_TITLES = {
+  app: '票卡',
+  event: '活动',
+  reserve: '填写预约',
+  tickets: '我的票',
+  ticket: '票券详情',
+  checkin: '现场检票',
+  organizer: '工作台',
+} as const
+
+export const TAB_LABELS = {
+  event: '活动',
+  tickets: '我的票',
+  organizer: '工作台',
+} as const
+
+export const TEXT = {
+  loading: '加载中…',
+  retry: '重试',
+  back: '返回',
+  sessionsHeading: '选择场次',
+  remaining: (n: number) => `余 ${n} 张`,
+  soldOut: '已约满',
+  reserveCta: '预约',
+  reserveFormHeading: '预约信息',
+  nameLabel: '姓名',
+  phoneLabel: '手机号',
+  idNumberLabel: '证件号（选填）',
+  submit: '提交预约',
+  ticketsEmpty: '还没有票，去活动页预约吧',
+  ticketHeading: '我的票券',
+  checkinHeading: '扫码检票',
+  checkinHint: '扫描观众出示的票券二维码或卡包二维码',
+  organizerHeading: '主办方工作台',
+  organizerCheckinEntry: '进入现场检票',
+  organizerStatsPlaceholder: '实时数据与名单导出即将上线',
+  cardPackUnsupported: '当前平台不支持微信卡包，请出示页面内二维码入场',
+} as const
+
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  INVALID_INPUT: '填写的信息有误，请检查后重试',
+  UNKNOWN_ACTION: '操作暂不支持，请更新小程序后重试',
+  UNKNOWN_FUNCTION: '服务暂不可用，请稍后重试',
+  PAYLOAD_TOO_LARGE: '提交的内容过长',
+  UNAUTHENTICATED: '请先登录',
+  FORBIDDEN: '没有权限执行此操作',
+  NOT_FOUND: '没有找到相关内容',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  RESERVATION_NOT_OPEN: '预约尚未开始',
+  RESERVATION_CLOSED: '预约已截止',
+  SOLD_OUT: '该场次已约满',
+  LIMIT_REACHED: '已达到每人可预约的上限',
+  DUPLICATE_ID_NUMBER: '该证件号已预约过本活动',
+  ALREADY_CANCELLED: '这张票已经取消',
+  SESSION_STARTED: '场次已开始，无法取消',
+  CARD_UNAVAILABLE: '卡包暂不可用，请使用页面内二维码入场',
+  WECHAT_BUSY: '微信服务繁忙，请稍后重试',
+  WECHAT_CONFIG: '服务配置异常，请联系主办方',
+  NETWORK_ERROR: '网络不给力，请检查网络后重试',
+  INTERNAL: '系统开小差了，请稍后重试',
+}
+
+/** The Chinese message for an error code; unknown codes fall back to the generic one. */
+export function errorMessage(code: string): string {
+  return (ERROR_MESSAGES as Record<string, string>)[code] ?? ERROR_MESSAGES.INTERNAL
+}

@@ -1,0 +1,85 @@
+import path from 'node:path'
+import type { Page } from 'playwright-core'
+import { launchBrowser, SCREENSHOT_DIR, type LaunchedBrowser } from './support/browser'
+import { serveH5, type H5Server } from './support/h5Server'
+
+// This test is about the app shell and navigation only, so the backend answer is a fixture
+// served at the network layer; the journey against the real local stack is its own test.
+const eventsFixture = {
+  ok: true,
+  data: {
+    events: [
+      {
+        id: 'ev-nav',
+        title: '导航测试活动',
+        venue: '测试场馆',
+        description: '用于检验页面导航',
+        reservationOpensAt: '2026-01-01T00:00:00Z',
+        reservationClosesAt: '2027-01-01T00:00:00Z',
+        sessions: [
+          { id: 'sess-a', eventId: 'ev-nav', name: '上午场', startsAt: '2027-01-02T01:00:00Z', endsAt: '2027-01-02T03:00:00Z', capacity: 10, remaining: 4 },
+        ],
+      },
+    ],
+  },
+}
+
+let browser: LaunchedBrowser
+let h5: H5Server
+let page: Page
+
+beforeAll(async () => {
+  h5 = await serveH5()
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await h5?.close()
+})
+
+beforeEach(async () => {
+  page = await browser.context.newPage()
+  await page.route('**/api/attendee', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(eventsFixture) }),
+  )
+})
+
+afterEach(async () => {
+  await page.close()
+})
+
+test('opens the app, goes from the event page to the reservation form and back', async () => {
+  await page.goto(h5.url)
+
+  await page.getByText('导航测试活动').waitFor({ timeout: 30_000 })
+  await expectVisible(page, '余 4 张')
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'navigation-1-event.png') })
+
+  await page.getByText('上午场').click()
+  await page.getByText('预约信息').waitFor()
+  expect(page.url()).toContain('/pages/reserve/index?sessionId=sess-a')
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'navigation-2-reserve.png') })
+
+  await page.goBack()
+  await expectVisible(page, '导航测试活动')
+  expect(page.url()).toContain('/pages/event/index')
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'navigation-3-back.png') })
+})
+
+test('the tab bar reaches my tickets and the organizer page', async () => {
+  await page.goto(h5.url)
+  await page.getByText('导航测试活动').waitFor({ timeout: 30_000 })
+
+  await page.locator('.taro-tabbar__tabbar').getByText('我的票').click()
+  await expectVisible(page, '还没有票，去活动页预约吧')
+
+  await page.locator('.taro-tabbar__tabbar').getByText('工作台').click()
+  await expectVisible(page, '主办方工作台')
+  await page.getByText('进入现场检票').click()
+  await expectVisible(page, '扫码检票')
+})
+
+async function expectVisible(target: Page, text: string): Promise<void> {
+  await target.getByText(text).first().waitFor({ state: 'visible', timeout: 15_000 })
+}

@@ -1,0 +1,19 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png'
+declare module '*.css'
+
+/** Base URL of the HTTP gateway for non-weapp targets, set at build time in config/index.ts. */
+declare const API_BASE: string
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    TARO_ENV?: 'weapp' | 'h5' | 'alipay' | 'tt' | 'swan' | 'qq' | 'jd'
+    [key: string]: string | undefined
+  }
+}
+
+// Deep imports used by the jsdom shim of @tarojs/components (test/support/components.ts).
+declare module '@tarojs/components-react/dist/components/view/index.js'
+declare module '@tarojs/components-react/dist/components/text/index.js'
+declare module '@tarojs/components-react/dist/components/scroll-view/index.js'
