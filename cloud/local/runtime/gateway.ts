@@ -1,0 +1,167 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { ApiError, ErrorCode } from '../../src/api/errors'
+import { InvocationError } from './pool'
+import type { InvocationIdentity } from './protocol'
+import type { Runtime } from './runtime'
+
+export interface GatewayOptions {
+  port?: number
+  host?: string
+  /** Largest accepted event, in bytes. */
+  maxBodyBytes?: number
+  /** The mini-program AppID functions see as APPID for gateway calls. */
+  appid?: string
+}
+
+export interface Gateway {
+  port: number
+  url: string
+  close(): Promise<void>
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024
+export const DEV_MINIPROGRAM_APPID = 'wxdevminiprogram01'
+/** The development identity header. Only this local gateway honours it; production never does. */
+export const OPENID_HEADER = 'x-wx-openid'
+const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+
+class GatewayError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
+  res.end(text)
+}
+
+function sendError(res: http.ServerResponse, status: number, error: ApiError): void {
+  send(res, status, { ok: false, error })
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0)
+    if (declared > limit) {
+      reject(new GatewayError(413, 'PAYLOAD_TOO_LARGE', `body of ${declared} bytes exceeds the ${limit}-byte limit`))
+      req.resume()
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new GatewayError(413, 'PAYLOAD_TOO_LARGE', `body exceeds the ${limit}-byte limit`))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function parseEvent(body: Buffer): unknown {
+  if (body.length === 0) return {}
+  let event: unknown
+  try {
+    event = JSON.parse(body.toString('utf8'))
+  } catch (err) {
+    throw new GatewayError(400, 'INVALID_INPUT', `body is not valid JSON: ${(err as Error).message}`)
+  }
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    throw new GatewayError(400, 'INVALID_INPUT', 'body must be a JSON object (the function event)')
+  }
+  return event
+}
+
+function identityOf(req: http.IncomingMessage, appid: string): InvocationIdentity {
+  const header = req.headers[OPENID_HEADER]
+  const openid = Array.isArray(header) ? header[0] : header
+  if (openid !== undefined && !OPENID_PATTERN.test(openid)) {
+    throw new GatewayError(400, 'INVALID_INPUT', `${OPENID_HEADER} must be 1-64 letters, digits, "_" or "-"`)
+  }
+  const clientIp = req.socket.remoteAddress?.replace(/^::ffff:/, '')
+  // With an identity the call stands for a mini-program client call; without one it is what
+  // CloudBase's HTTP access service delivers: no OPENID.
+  return openid ? { openid, appid, clientIp, source: 'wx_client' } : { clientIp, source: 'wx_http' }
+}
+
+/**
+ * The HTTP gateway in front of the local runtime: `POST /api/<function>` with the event as JSON,
+ * answered with the function's result as JSON. The H5 build and black-box tests come in here.
+ */
+export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<Gateway> {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const appid = options.appid ?? DEV_MINIPROGRAM_APPID
+
+  const server = http.createServer((req, res) => {
+    res.setHeader('access-control-allow-origin', '*')
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': `content-type, ${OPENID_HEADER}`,
+      })
+      res.end()
+      return
+    }
+    void handle(req, res)
+  })
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const { pathname } = new URL(req.url ?? '/', 'http://gateway')
+    try {
+      if (pathname === '/health') return send(res, 200, { ok: true, data: { functions: runtime.functionNames() } })
+      const match = /^\/api\/([A-Za-z0-9_-]+)\/?$/.exec(pathname)
+      if (!match) throw new GatewayError(404, 'UNKNOWN_FUNCTION', `no route ${pathname}; functions are at /api/<name>`)
+      const name = match[1]
+      if (req.method !== 'POST') throw new GatewayError(405, 'INVALID_INPUT', `use POST for /api/${name}`)
+      if (!runtime.has(name)) throw new GatewayError(404, 'UNKNOWN_FUNCTION', `no function named "${name}"`)
+      const identity = identityOf(req, appid)
+      const event = parseEvent(await readBody(req, limit))
+      const result = await runtime.invoke(name, event, identity)
+      send(res, 200, result)
+    } catch (err) {
+      if (err instanceof GatewayError) return sendError(res, err.status, { code: err.code, message: err.message })
+      if (err instanceof InvocationError) {
+        const timeout = err.reason === 'timeout'
+        console.error(`gateway: ${err.functionName} ${err.reason}: ${err.message}`)
+        return sendError(res, timeout ? 504 : 502, {
+          code: 'INTERNAL',
+          message: `function ${err.functionName} failed (${err.reason}): ${err.message}`,
+          retryable: err.reason !== 'error',
+        })
+      }
+      console.error(`gateway: ${String(err)}`)
+      return sendError(res, 500, { code: 'INTERNAL', message: 'gateway error' })
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  server.keepAliveTimeout = 5000
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      }),
+  }
+}
