@@ -7,13 +7,9 @@ export interface FunctionRequest {
   payload: unknown
 }
 
-/** Interprets a gateway answer: the function's own envelope, or a gateway error body. */
+/** Interprets an answer: the function's envelope (the gateway answers its own errors the same way). */
 export function toResult<T>(fn: string, status: number, body: unknown): ApiResult<T> {
   if (isEnvelope(body)) return body as ApiResult<T>
-  if (body && typeof body === 'object' && 'code' in body && isErrorCode((body as { code: unknown }).code)) {
-    const { code, message } = body as { code: string; message?: unknown }
-    return { ok: false, error: { code: code as never, message: String(message ?? code) } }
-  }
   return {
     ok: false,
     error: {

@@ -31,10 +31,15 @@ describe('HTTP transport to the gateway', () => {
     expect(await invoke('attendee', { action: 'reservation.reserve', payload: {} })).toEqual(answer)
   })
 
-  it('turns a gateway error body into an error result with its stable code', async () => {
-    request.mockResolvedValueOnce({ statusCode: 404, data: { code: 'UNKNOWN_FUNCTION', message: 'no function "nope"' } })
-    const result = await invoke('nope', { action: 'x', payload: {} })
-    expect(result).toEqual({ ok: false, error: { code: 'UNKNOWN_FUNCTION', message: 'no function "nope"' } })
+  it('passes a gateway error answer (a 4xx envelope) through with its stable code', async () => {
+    const answer = { ok: false, error: { code: 'UNKNOWN_FUNCTION', message: 'no function named "nope"' } }
+    request.mockResolvedValueOnce({ statusCode: 404, data: answer })
+    expect(await invoke('nope', { action: 'x', payload: {} })).toEqual(answer)
+  })
+
+  it('does not trust an envelope carrying an error code outside the contract', async () => {
+    request.mockResolvedValueOnce({ statusCode: 400, data: { ok: false, error: { code: 'MADE_UP', message: 'x' } } })
+    expect(await invoke('attendee', { action: 'x', payload: {} })).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
   })
 
   it('reports a network failure as a retryable NETWORK_ERROR instead of throwing', async () => {

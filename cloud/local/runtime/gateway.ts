@@ -12,6 +12,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number
   /** The mini-program AppID functions see as APPID for gateway calls. */
   appid?: string
+  /** Where failures are logged (English, for operators); default stderr. */
+  log?: (line: string) => void
 }
 
 export interface Gateway {
@@ -106,6 +108,7 @@ function identityOf(req: http.IncomingMessage, appid: string): InvocationIdentit
 export async function startGateway(runtime: Runtime, options: GatewayOptions = {}): Promise<Gateway> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const appid = options.appid ?? DEV_MINIPROGRAM_APPID
+  const log = options.log ?? ((line: string) => console.error(line))
 
   const server = http.createServer((req, res) => {
     res.setHeader('access-control-allow-origin', '*')
@@ -137,14 +140,14 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
       if (err instanceof GatewayError) return sendError(res, err.status, { code: err.code, message: err.message })
       if (err instanceof InvocationError) {
         const timeout = err.reason === 'timeout'
-        console.error(`gateway: ${err.functionName} ${err.reason}: ${err.message}`)
+        log(`gateway: ${err.functionName} ${err.reason}: ${err.message}`)
         return sendError(res, timeout ? 504 : 502, {
           code: 'INTERNAL',
           message: `function ${err.functionName} failed (${err.reason}): ${err.message}`,
           retryable: err.reason !== 'error',
         })
       }
-      console.error(`gateway: ${String(err)}`)
+      log(`gateway: ${String(err)}`)
       return sendError(res, 500, { code: 'INTERNAL', message: 'gateway error' })
     }
   }

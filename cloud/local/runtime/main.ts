@@ -1,0 +1,57 @@
+/**
+ * The local function runtime as a process: every project function in its instance pool, timer
+ * triggers on schedule, and the HTTP gateway. Started by `npm run serve` / `npm run dev`.
+ */
+import { discoverFunctions, type FunctionSource } from './functions'
+import { startGateway } from './gateway'
+import { DEFAULT_MAX_INSTANCES, Runtime } from './runtime'
+
+/** Which of the runtime's variables reach functions, as console-set variables do on CloudBase. */
+const FUNCTION_VARIABLE = /^(OA_|WECHAT_|TICKETCARD_)/
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a whole number (got "${raw}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.EMULATOR_ADMIN_URL
+  if (!adminUrl) {
+    console.error('EMULATOR_ADMIN_URL must point at the local emulator, e.g. http://127.0.0.1:9301/admin')
+    process.exit(2)
+  }
+  const source = (process.env.FUNCTION_SOURCE ?? 'source') as FunctionSource
+  if (source !== 'source' && source !== 'bundle') {
+    console.error(`FUNCTION_SOURCE must be "source" or "bundle" (got "${source}")`)
+    process.exit(2)
+  }
+  const functionEnv = Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => FUNCTION_VARIABLE.test(entry[0]) && entry[1] !== undefined),
+  )
+  const runtime = new Runtime({
+    functions: discoverFunctions(source),
+    adminUrl,
+    envId: process.env.TCB_ENV_ID,
+    maxInstances: positiveInteger('MAX_INSTANCES', DEFAULT_MAX_INSTANCES),
+    functionEnv,
+    timers: process.env.TIMERS !== 'off',
+  })
+  const gateway = await startGateway(runtime, { port: positiveInteger('GATEWAY_PORT', 8787) })
+  console.log(`gateway listening on ${gateway.url}`)
+
+  const shutdown = async () => {
+    await gateway.close()
+    await runtime.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown())
+  process.on('SIGTERM', () => void shutdown())
+}
+
+void main()
