@@ -2,7 +2,7 @@
  * Every user-facing string of the app, in Simplified Chinese, kept in one place so it can be
  * translated. Pages and components import from here; no Chinese literal lives elsewhere in src/.
  */
-import type { ErrorCode } from '../../cloud/src/api/errors'
+import type { ErrorCode, FieldError } from '../../cloud/src/api/errors'
 
 export const PAGE_TITLES = {
   app: '票卡',
@@ -31,8 +31,31 @@ export const TEXT = {
   reserveFormHeading: '预约信息',
   nameLabel: '姓名',
   phoneLabel: '手机号',
-  idNumberLabel: '证件号（选填）',
+  idNumberLabel: '证件号码',
+  idNumberOptional: '（选填）',
+  idTypeMainland: '居民身份证',
+  idTypePassport: '护照',
+  namePlaceholder: '与证件一致的姓名',
+  phonePlaceholder: '11 位手机号',
+  idNumberPlaceholder: '用于核验，仅保存不可逆摘要',
   submit: '提交预约',
+  submitting: '提交中…',
+  reserved: '预约成功',
+  viewTicket: '查看票券',
+  sessionNotFound: '没有找到这个场次，请返回活动页重新选择',
+  limitsHint: (perSession: number, perEvent: number) => `每人每场限 ${perSession} 张，本活动最多 ${perEvent} 张`,
+  ticketStatusActive: '有效',
+  ticketStatusCancelled: '已取消',
+  ticketSession: '场次',
+  ticketPlace: '地点',
+  ticketAttendee: '预约人',
+  ticketPhone: '手机号',
+  cancelTicket: '取消预约',
+  cancelConfirmTitle: '确认取消？',
+  cancelConfirmContent: '取消后名额将释放给其他人，此操作不可撤销',
+  cancelled: '已取消预约',
+  cancelUnavailable: '场次已开始，无法取消',
+  showAtGate: '入场时请出示此二维码',
   ticketsEmpty: '还没有票，去活动页预约吧',
   ticketHeading: '我的票券',
   checkinHeading: '扫码检票',
@@ -64,6 +87,18 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   WECHAT_CONFIG: '服务配置异常，请联系主办方',
   NETWORK_ERROR: '网络不给力，请检查网络后重试',
   INTERNAL: '系统开小差了，请稍后重试',
+}
+
+export const FIELD_ERROR_MESSAGES: Record<FieldError, string> = {
+  REQUIRED: '此项必填',
+  INVALID_NAME: '请填写真实姓名（最多 30 个字）',
+  INVALID_PHONE: '请输入正确的 11 位手机号',
+  INVALID_ID_NUMBER: '证件号码格式不正确',
+  INVALID_ID_TYPE: '请选择证件类型',
+  ID_REQUIRED: '本活动需要填写证件号码',
+  INVALID_ID: '参数有误，请返回重试',
+  UNEXPECTED_FIELD: '提交了无法识别的内容',
+  INVALID_VALUE: '填写内容有误',
 }
 
 /** The Chinese message for an error code; unknown codes fall back to the generic one. */

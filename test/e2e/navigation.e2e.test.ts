@@ -16,8 +16,10 @@ const eventsFixture = {
         description: '用于检验页面导航',
         reservationOpensAt: '2026-01-01T00:00:00Z',
         reservationClosesAt: '2027-01-01T00:00:00Z',
+        limits: { perSession: 1, perEvent: 2 },
+        idNumber: 'optional',
         sessions: [
-          { id: 'sess-a', eventId: 'ev-nav', name: '上午场', startsAt: '2027-01-02T01:00:00Z', endsAt: '2027-01-02T03:00:00Z', capacity: 10, remaining: 4 },
+          { id: 'sess-a', eventId: 'ev-nav', name: '上午场', place: '东门', startsAt: '2027-01-02T01:00:00Z', endsAt: '2027-01-02T03:00:00Z', capacity: 10, remaining: 4 },
         ],
       },
     ],

@@ -51,6 +51,9 @@ function load(): FunctionModule | null {
   }
 }
 
+// The runtime died (even by SIGKILL): an instance never outlives it.
+process.on('disconnect', () => process.exit(0))
+
 const fn = load()
 if (fn) {
   process.on('message', (raw: InvokeMessage) => {

@@ -1,11 +1,19 @@
-import type { EventView } from './models'
+import type { EventView, TicketView } from './models'
+import type { ReservePayload } from './validation'
+
+type Empty = Record<string, never>
 
 /**
  * The typed contract between the app and the cloud functions: for every action, the function that
  * serves it, its payload and its result. The app and the functions import this one module.
  */
 export interface ActionContract {
-  'events.list': { fn: 'attendee'; payload: Record<string, never>; result: { events: EventView[] } }
+  'events.list': { fn: 'attendee'; payload: Empty; result: { events: EventView[] } }
+  'reservation.reserve': { fn: 'attendee'; payload: ReservePayload; result: TicketView }
+  'tickets.mine': { fn: 'attendee'; payload: Empty; result: { tickets: TicketView[] } }
+  'tickets.get': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
+  'tickets.byCode': { fn: 'attendee'; payload: { code: string }; result: TicketView }
+  'tickets.cancel': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
 }
 
 export type ActionName = keyof ActionContract
@@ -16,4 +24,9 @@ export type ActionResultData<A extends ActionName> = ActionContract[A]['result']
 /** Which deployed function serves each action (the app needs it at run time to route a call). */
 export const ACTION_FUNCTION: { [A in ActionName]: ActionContract[A]['fn'] } = {
   'events.list': 'attendee',
+  'reservation.reserve': 'attendee',
+  'tickets.mine': 'attendee',
+  'tickets.get': 'attendee',
+  'tickets.byCode': 'attendee',
+  'tickets.cancel': 'attendee',
 }

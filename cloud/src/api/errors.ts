@@ -27,12 +27,29 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
+/** Why one field was refused; the app shows a Chinese message per code. */
+export const FIELD_ERRORS = [
+  'REQUIRED',
+  'INVALID_NAME',
+  'INVALID_PHONE',
+  'INVALID_ID_NUMBER',
+  'INVALID_ID_TYPE',
+  'ID_REQUIRED',
+  'INVALID_ID',
+  'UNEXPECTED_FIELD',
+  'INVALID_VALUE',
+] as const
+export type FieldError = (typeof FIELD_ERRORS)[number]
+
+/** Field-level problems by dotted path, e.g. `{ 'attendee.phone': 'INVALID_PHONE' }`. */
+export type FieldErrors = Record<string, FieldError>
+
 /** The error part of every result envelope: a stable code and an English message for logs. */
 export interface ApiError {
   code: ErrorCode
   message: string
-  /** Field-level problems for INVALID_INPUT, keyed by dotted field path. */
-  fields?: Record<string, ErrorCode | string>
+  /** Field-level problems for INVALID_INPUT. */
+  fields?: FieldErrors
   /** True when the same request may succeed if retried later (WeChat busy, network). */
   retryable?: boolean
 }

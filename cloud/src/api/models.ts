@@ -5,6 +5,7 @@ export interface SessionView {
   eventId: string
   /** Human label, e.g. "上午场". */
   name: string
+  place: string
   startsAt: string
   endsAt: string
   capacity: number
@@ -18,5 +19,32 @@ export interface EventView {
   description: string
   reservationOpensAt: string
   reservationClosesAt: string
+  limits: { perSession: number; perEvent: number }
+  /** Whether the form asks for an ID number. */
+  idNumber: 'off' | 'optional' | 'required'
   sessions: SessionView[]
+}
+
+export type TicketStatusView = 'active' | 'cancelled'
+
+export interface TicketView {
+  id: string
+  /** Card code and QR content. */
+  code: string
+  status: TicketStatusView
+  eventId: string
+  eventTitle: string
+  venue: string
+  session: Pick<SessionView, 'id' | 'name' | 'place' | 'startsAt' | 'endsAt'>
+  attendee: {
+    name: string
+    /** Full number for the owner only; everyone else sees it masked. */
+    phone: string
+    hasIdNumber: boolean
+  }
+  createdAt: string
+  cancelledAt: string | null
+  /** Whether the ticket can still be cancelled (active, session not started). */
+  cancellable: boolean
+  cardAdded: boolean
 }

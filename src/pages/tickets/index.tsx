@@ -1,12 +1,53 @@
-import { Text, View } from '@tarojs/components'
-import { TEXT } from '../../i18n/zh-CN'
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { formatSessionTime } from '../../format/time'
+import { TEXT, errorMessage } from '../../i18n/zh-CN'
+import { selectById, selectOrder, selectTicketsError, selectTicketsStatus, useTicketsStore } from '../../stores/tickets'
 
 export default function TicketsPage() {
+  const status = useTicketsStore(selectTicketsStatus)
+  const error = useTicketsStore(selectTicketsError)
+  const order = useTicketsStore(selectOrder)
+  const byId = useTicketsStore(selectById)
+  const loadMine = useTicketsStore((s) => s.loadMine)
+
+  useDidShow(() => {
+    void loadMine()
+  })
+
+  if (status === 'error' && error && order.length === 0) {
+    return (
+      <View className='page'>
+        <View className='empty'>
+          <Text className='error-text'>{errorMessage(error.code)}</Text>
+          <Button className='button-secondary' onClick={() => void loadMine()}>
+            {TEXT.retry}
+          </Button>
+        </View>
+      </View>
+    )
+  }
+  if (order.length === 0) {
+    return (
+      <View className='page'>
+        <View className='empty'>{status === 'ready' ? <Text>{TEXT.ticketsEmpty}</Text> : TEXT.loading}</View>
+      </View>
+    )
+  }
   return (
     <View className='page'>
-      <View className='empty'>
-        <Text>{TEXT.ticketsEmpty}</Text>
-      </View>
+      {order.map((id) => {
+        const ticket = byId[id]
+        return (
+          <View key={id} className='card' data-testid='ticket-row' onClick={() => void Taro.navigateTo({ url: `/pages/ticket/index?ticketId=${id}` })}>
+            <Text className='title'>{ticket.eventTitle}</Text>
+            <Text className='muted'>
+              {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
+            </Text>
+            <Text className='muted'>{ticket.status === 'active' ? TEXT.ticketStatusActive : TEXT.ticketStatusCancelled}</Text>
+          </View>
+        )
+      })}
     </View>
   )
 }

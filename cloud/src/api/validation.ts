@@ -1,0 +1,89 @@
+/**
+ * Input rules shared by the app (inline messages before submit) and the cloud functions (the
+ * rule that counts). valibot keeps this small in the mini-program bundle.
+ */
+import * as v from 'valibot'
+import { FIELD_ERRORS, type FieldError, type FieldErrors } from './errors'
+import { isMainlandId, isMainlandMobile, isPassportNumber, normalizeIdNumber } from './identity'
+
+export { FIELD_ERRORS, type FieldError, type FieldErrors } from './errors'
+
+export const ID_TYPES = ['mainland', 'passport'] as const
+export type IdType = (typeof ID_TYPES)[number]
+
+/** Letters of any script, combining marks, the middle dot of transliterated names, space, hyphen, apostrophe. */
+const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}·.' -]{0,29}$/u
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
+
+const name = v.pipe(
+  v.string('INVALID_VALUE'),
+  v.normalize('NFC'),
+  v.trim(),
+  v.minLength(1, 'REQUIRED'),
+  v.regex(NAME_PATTERN, 'INVALID_NAME'),
+)
+const phone = v.pipe(v.string('INVALID_VALUE'), v.trim(), v.minLength(1, 'REQUIRED'), v.check(isMainlandMobile, 'INVALID_PHONE'))
+const idNumber = v.pipe(v.string('INVALID_ID_NUMBER'), v.maxLength(32, 'INVALID_ID_NUMBER'), v.transform(normalizeIdNumber))
+const identifier = v.pipe(v.string('INVALID_VALUE'), v.regex(ID_PATTERN, 'INVALID_ID'))
+
+export const attendeeSchema = v.pipe(
+  v.strictObject(
+    {
+      name,
+      phone,
+      idType: v.optional(v.picklist(ID_TYPES, 'INVALID_ID_TYPE')),
+      idNumber: v.optional(idNumber),
+    },
+  ),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return
+    const { idType, idNumber: number } = dataset.value
+    if (number === undefined || number === '') return
+    const valid = (idType ?? 'mainland') === 'mainland' ? isMainlandId(number) : isPassportNumber(number)
+    if (!valid) addIssue({ message: 'INVALID_ID_NUMBER', path: [{ type: 'object', origin: 'value', input: dataset.value, key: 'idNumber', value: number }] })
+  }),
+)
+
+export type AttendeeInput = v.InferOutput<typeof attendeeSchema>
+
+export const reservePayloadSchema = v.strictObject(
+  {
+    sessionId: identifier,
+    requestId: v.pipe(v.string('INVALID_VALUE'), v.regex(REQUEST_ID_PATTERN, 'INVALID_ID')),
+    attendee: attendeeSchema,
+  },
+)
+
+export type ReservePayload = v.InferOutput<typeof reservePayloadSchema>
+
+export const ticketRefSchema = v.strictObject({ ticketId: identifier })
+export const emptyPayloadSchema = v.strictObject({})
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors }
+
+function isFieldError(message: string): message is FieldError {
+  return (FIELD_ERRORS as readonly string[]).includes(message)
+}
+
+/** strictObject reports both unknown keys (expected "never") and missing keys (received undefined). */
+function fieldErrorOf(issue: v.BaseIssue<unknown>): FieldError {
+  if (issue.type === 'strict_object' && issue.path) {
+    if (issue.expected === 'never') return 'UNEXPECTED_FIELD'
+    if (issue.received === 'undefined') return 'REQUIRED'
+  }
+  return isFieldError(issue.message) ? issue.message : 'INVALID_VALUE'
+}
+
+/** Validates against a schema, reporting the first problem of each field by dotted path. */
+export function validate<TSchema extends v.GenericSchema>(schema: TSchema, input: unknown): Validation<v.InferOutput<TSchema>> {
+  const result = v.safeParse(schema, input)
+  if (result.success) return { ok: true, value: result.output }
+  // A Map, then fromEntries: a hostile key such as "__proto__" becomes an own property, never a prototype.
+  const fields = new Map<string, FieldError>()
+  for (const issue of result.issues) {
+    const path = issue.path?.map((item) => String(item.key)).join('.') || '$'
+    if (!fields.has(path)) fields.set(path, fieldErrorOf(issue))
+  }
+  return { ok: false, fields: Object.fromEntries(fields) }
+}

@@ -1,0 +1,64 @@
+import { DomainError, isDuplicateKey } from '../shared/errors'
+import { getDoc, removeWhere } from '../shared/db'
+import type { CallContext } from '../shared/handler'
+import { COLLECTIONS, type ClaimRecord, type TicketRecord } from './records'
+
+/**
+ * A claim left by a reservation that never produced its ticket (the function crashed between
+ * claiming and the seat transaction) is freed after this long: longer than any function timeout.
+ */
+export const ABANDONED_CLAIM_MS = 2 * 60_000
+
+/** One per-person rule: any one of `slotIds` must be free; otherwise `refusal`. */
+export interface ClaimRule {
+  slotIds: string[]
+  refusal: DomainError
+}
+
+async function isReleasable(ctx: CallContext, claim: ClaimRecord): Promise<boolean> {
+  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, claim.ticketId)
+  if (ticket) return ticket.status === 'cancelled'
+  return ctx.now().getTime() - new Date(claim.createdAt).getTime() > ABANDONED_CLAIM_MS
+}
+
+/**
+ * Takes one slot for `ticketId`. Uniqueness is the database's: a slot is a document whose `_id`
+ * names it, so two people racing for it get one insert and one duplicate-key error, never a
+ * count-then-insert race. A slot already held by the same ticket (a retried request) is reused.
+ */
+async function claimSlot(ctx: CallContext, rule: ClaimRule, ticketId: string, openid: string): Promise<string> {
+  const claims = ctx.db.collection(COLLECTIONS.claims)
+  for (const slotId of rule.slotIds) {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        await claims.add({ data: { _id: slotId, ticketId, openid, createdAt: ctx.now() } })
+        return slotId
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err
+      }
+      const holder = await getDoc<ClaimRecord>(ctx.db, COLLECTIONS.claims, slotId)
+      if (holder?.ticketId === ticketId) return slotId
+      if (holder && !(await isReleasable(ctx, holder))) break
+      // Free it only if it still belongs to the same stale ticket, then try once more.
+      if (holder) await removeWhere(ctx.db, COLLECTIONS.claims, { _id: slotId, ticketId: holder.ticketId })
+    }
+  }
+  throw rule.refusal
+}
+
+/** Takes a slot under every rule, or none: on a refusal the slots taken so far are given back. */
+export async function claimAll(ctx: CallContext, rules: ClaimRule[], ticketId: string, openid: string): Promise<string[]> {
+  const taken: string[] = []
+  try {
+    for (const rule of rules) taken.push(await claimSlot(ctx, rule, ticketId, openid))
+    return taken
+  } catch (err) {
+    await releaseClaims(ctx, ticketId)
+    throw err
+  }
+}
+
+/** Gives back every slot a ticket holds (cancellation, or a reservation that failed). */
+export async function releaseClaims(ctx: CallContext, ticketId: string): Promise<void> {
+  await removeWhere(ctx.db, COLLECTIONS.claims, { ticketId })
+}

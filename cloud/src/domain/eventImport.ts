@@ -1,0 +1,125 @@
+import * as v from 'valibot'
+import { findMany, getDoc } from '../shared/db'
+import type { CallContext } from '../shared/handler'
+import { COLLECTIONS, type EventRecord, type SessionRecord } from './records'
+import { withTransaction } from './transaction'
+
+const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "_" or "-", at most 48'))
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `at most ${max} characters`))
+const instant = v.pipe(v.string(), v.isoTimestamp('an ISO-8601 time with offset, e.g. 2026-12-01T19:00:00+08:00'))
+const count = (min: number, max: number) => v.pipe(v.number(), v.integer('a whole number'), v.minValue(min, `at least ${min}`), v.maxValue(max, `at most ${max}`))
+
+const sessionSchema = v.strictObject({
+  id,
+  name: text(20),
+  place: v.optional(text(60)),
+  startsAt: instant,
+  endsAt: instant,
+  capacity: count(0, 1_000_000),
+})
+
+/** The organizer's event file, as `npm run event:import` reads it. */
+export const eventFileSchema = v.pipe(
+  v.strictObject({
+    id,
+    title: text(40),
+    venue: text(60),
+    description: v.pipe(v.string(), v.maxLength(2000, 'at most 2000 characters')),
+    reservation: v.strictObject({ opensAt: instant, closesAt: instant }),
+    limits: v.strictObject({ perSession: count(1, 10), perEvent: count(1, 50) }),
+    idNumber: v.picklist(['off', 'optional', 'required']),
+    entry: v.optional(v.strictObject({ maxEntries: count(1, 100) }), { maxEntries: 1 }),
+    published: v.optional(v.boolean(), true),
+    sessions: v.pipe(v.array(sessionSchema), v.minLength(1, 'at least one session'), v.maxLength(200, 'at most 200 sessions')),
+  }),
+  v.check((file) => new Date(file.reservation.opensAt) < new Date(file.reservation.closesAt), 'reservation.opensAt must be before reservation.closesAt'),
+  v.check((file) => file.sessions.every((s) => new Date(s.startsAt) < new Date(s.endsAt)), 'every session must start before it ends'),
+  v.check((file) => new Set(file.sessions.map((s) => s.id)).size === file.sessions.length, 'session ids must be unique'),
+)
+
+export type EventFile = v.InferOutput<typeof eventFileSchema>
+
+export class EventFileError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`event file is invalid:\n  ${problems.join('\n  ')}`)
+    this.name = 'EventFileError'
+  }
+}
+
+/** Parses an event file, naming each bad field by its path. */
+export function parseEventFile(input: unknown): EventFile {
+  const result = v.safeParse(eventFileSchema, input)
+  if (result.success) return result.output
+  throw new EventFileError(
+    result.issues.map((issue) => {
+      const path = issue.path?.map((p) => String(p.key)).join('.') || '(file)'
+      return `${path}: ${issue.message}`
+    }),
+  )
+}
+
+export interface ImportReport {
+  eventId: string
+  created: string[]
+  updated: string[]
+  /** Sessions in the database that the file no longer lists: kept, since tickets may hang on them. */
+  untouched: string[]
+}
+
+/**
+ * Creates or updates an event and its sessions. A capacity change moves `remaining` by the same
+ * amount inside a transaction, so reservations racing the import are never lost or oversold; a
+ * capacity below the tickets already issued is refused.
+ */
+export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: EventFile): Promise<ImportReport> {
+  const now = ctx.now()
+  const event: EventRecord = {
+    _id: file.id,
+    title: file.title,
+    venue: file.venue,
+    description: file.description,
+    reservationOpensAt: new Date(file.reservation.opensAt),
+    reservationClosesAt: new Date(file.reservation.closesAt),
+    limits: file.limits,
+    idNumber: file.idNumber,
+    entry: file.entry,
+    published: file.published,
+    updatedAt: now,
+  }
+  const { _id, ...eventFields } = event
+  await ctx.db.collection(COLLECTIONS.events).doc(_id).set({ data: eventFields })
+
+  const report: ImportReport = { eventId: file.id, created: [], updated: [], untouched: [] }
+  const _ = ctx.db.command
+  for (const session of file.sessions) {
+    const fields = {
+      eventId: file.id,
+      name: session.name,
+      place: session.place ?? file.venue,
+      startsAt: new Date(session.startsAt),
+      endsAt: new Date(session.endsAt),
+      capacity: session.capacity,
+      updatedAt: now,
+    }
+    const existing = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, session.id)
+    if (!existing) {
+      await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: session.id, ...fields, remaining: session.capacity } })
+      report.created.push(session.id)
+      continue
+    }
+    if (existing.eventId !== file.id) throw new EventFileError([`sessions.${session.id}: belongs to event ${existing.eventId}`])
+    await withTransaction(ctx.db, async (tx) => {
+      const current = (await tx.collection(COLLECTIONS.sessions).doc(session.id).get()).data as SessionRecord | null
+      if (!current) throw new Error(`session ${session.id} vanished during the import`)
+      const issued = current.capacity - current.remaining
+      if (session.capacity < issued) {
+        throw new EventFileError([`sessions.${session.id}.capacity: ${session.capacity} is below the ${issued} tickets already issued`])
+      }
+      await tx.collection(COLLECTIONS.sessions).doc(session.id).update({ data: { ...fields, remaining: _.inc(session.capacity - current.capacity) } })
+    })
+    report.updated.push(session.id)
+  }
+  const stored = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: file.id }, { limit: 1000 })
+  report.untouched = stored.map((s) => s._id).filter((sid) => !file.sessions.some((s) => s.id === sid))
+  return report
+}

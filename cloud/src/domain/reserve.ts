@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto'
+import type { TicketView } from '../api/models'
+import { reservePayloadSchema, validate, type ReservePayload } from '../api/validation'
+import { reservationConfig, type ReservationConfig } from '../shared/config'
+import { getDoc } from '../shared/db'
+import { DomainError, isDuplicateKey } from '../shared/errors'
+import type { CallContext } from '../shared/handler'
+import { claimAll, releaseClaims, type ClaimRule } from './claims'
+import { hashIdNumber } from './idHash'
+import { consumeRateLimit } from './rateLimit'
+import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { generateTicketCode } from './ticketCode'
+import { withTransaction } from './transaction'
+import { ticketView } from './views'
+
+export function requireOpenid(ctx: CallContext): string {
+  if (!ctx.openid) throw new DomainError('UNAUTHENTICATED', 'no OPENID in the cloud context')
+  return ctx.openid
+}
+
+/**
+ * The ticket id is derived from who asked and their request id, so a retried request (a lost
+ * answer, a double tap, a crash half-way) lands on the same ticket instead of a second one.
+ */
+export function ticketIdFor(openid: string, requestId: string): string {
+  return `t${createHash('sha256').update(`${openid}\n${requestId}`).digest('hex').slice(0, 31)}`
+}
+
+function checkWindow(event: EventRecord, session: SessionRecord, now: Date): void {
+  if (now < new Date(event.reservationOpensAt)) throw new DomainError('RESERVATION_NOT_OPEN', `reservations for ${event._id} open at ${new Date(event.reservationOpensAt).toISOString()}`)
+  if (now > new Date(event.reservationClosesAt)) throw new DomainError('RESERVATION_CLOSED', `reservations for ${event._id} closed`)
+  if (now >= new Date(session.startsAt)) throw new DomainError('RESERVATION_CLOSED', `session ${session._id} has started`)
+}
+
+function perPersonRules(event: EventRecord, session: SessionRecord, openid: string, idHash: string | undefined): ClaimRule[] {
+  const slots = (prefix: string, count: number) => Array.from({ length: count }, (_, k) => `${prefix}:${k + 1}`)
+  const rules: ClaimRule[] = []
+  if (idHash) {
+    rules.push({
+      slotIds: [`id:${event._id}:${idHash}`],
+      refusal: new DomainError('DUPLICATE_ID_NUMBER', `this ID number already holds a ticket for ${event._id}`),
+    })
+  }
+  rules.push({
+    slotIds: slots(`event:${event._id}:${openid}`, event.limits.perEvent),
+    refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perEvent} tickets for ${event._id}`),
+  })
+  rules.push({
+    slotIds: slots(`session:${session._id}:${openid}`, event.limits.perSession),
+    refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perSession} tickets for ${session._id}`),
+  })
+  return rules
+}
+
+function attendeeRecord(event: EventRecord, input: ReservePayload, config: ReservationConfig): TicketRecord['attendee'] {
+  const { name, phone, idNumber } = input.attendee
+  const idType = input.attendee.idType ?? 'mainland'
+  if (event.idNumber === 'required' && !idNumber) {
+    throw new DomainError('INVALID_INPUT', 'this event requires an ID number', { 'attendee.idNumber': 'ID_REQUIRED' })
+  }
+  // An event that does not ask for ID numbers does not keep one, even when sent.
+  if (event.idNumber === 'off' || !idNumber) return { name, phone }
+  return { name, phone, idType, idHash: hashIdNumber(config.idHmacKey, idType, idNumber) }
+}
+
+/**
+ * Takes one seat and writes the ticket in one transaction: the decrement and the ticket commit
+ * together or not at all, so capacity = remaining + active tickets at every instant.
+ */
+async function takeSeatGuarded(ctx: CallContext, ticket: TicketRecord): Promise<void> {
+  const _ = ctx.db.command
+  await withTransaction(ctx.db, async (tx) => {
+    const { data } = await tx.collection(COLLECTIONS.sessions).doc(ticket.sessionId).get()
+    const session = data as SessionRecord | null
+    if (!session || session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${ticket.sessionId} has no seats left`)
+    await tx.collection(COLLECTIONS.sessions).doc(ticket.sessionId).update({ data: { remaining: _.inc(-1), updatedAt: ctx.now() } })
+    await tx.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
+  })
+}
+
+/** What the copied templates do: check a count, then decrement. Only for the race test's control. */
+async function takeSeatUnguarded(ctx: CallContext, ticket: TicketRecord): Promise<void> {
+  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, ticket.sessionId)
+  if (!session || session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${ticket.sessionId} has no seats left`)
+  await ctx.db.collection(COLLECTIONS.sessions).doc(ticket.sessionId).update({ data: { remaining: ctx.db.command.inc(-1) } })
+  await ctx.db.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
+}
+
+/** Inserts the ticket; a code collision (one in ~10^17) draws a new code, an existing id means done. */
+async function issueTicket(ctx: CallContext, ticket: TicketRecord, config: ReservationConfig): Promise<TicketRecord> {
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      if (config.capacityGuard === 'on') await takeSeatGuarded(ctx, ticket)
+      else await takeSeatUnguarded(ctx, ticket)
+      return ticket
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err
+      const existing = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticket._id)
+      if (existing) return existing
+      ticket = { ...ticket, code: generateTicketCode() }
+    }
+  }
+  throw new Error(`could not draw a unique ticket code for ${ticket._id}`)
+}
+
+/** reservation.reserve: one ticket for the caller on a session, never over capacity. */
+export async function reserve(ctx: CallContext, payload: unknown): Promise<TicketView> {
+  const openid = requireOpenid(ctx)
+  const parsed = validate(reservePayloadSchema, payload)
+  if (!parsed.ok) throw new DomainError('INVALID_INPUT', 'reservation payload is invalid', parsed.fields)
+  const input = parsed.value
+  const config = reservationConfig()
+  const ticketId = ticketIdFor(openid, input.requestId)
+
+  const done = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+  if (done) return viewOf(ctx, done, openid)
+
+  await consumeRateLimit(ctx, 'reserve', openid, config.reservePerMinute)
+  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, input.sessionId)
+  const event = session && (await getDoc<EventRecord>(ctx.db, COLLECTIONS.events, session.eventId))
+  if (!session || !event || !event.published) throw new DomainError('NOT_FOUND', `no session ${input.sessionId}`)
+  const now = ctx.now()
+  checkWindow(event, session, now)
+  if (session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${session._id} has no seats left`)
+
+  const attendee = attendeeRecord(event, input, config)
+  await claimAll(ctx, perPersonRules(event, session, openid, attendee.idHash), ticketId, openid)
+  const draft: TicketRecord = {
+    _id: ticketId,
+    code: generateTicketCode(),
+    eventId: event._id,
+    sessionId: session._id,
+    _openid: openid,
+    attendee,
+    status: 'active',
+    requestId: input.requestId,
+    createdAt: now,
+    card: null,
+  }
+  let ticket: TicketRecord
+  try {
+    ticket = await issueTicket(ctx, draft, config)
+  } catch (err) {
+    // A commit whose answer was lost still made the ticket: its slots must stay taken.
+    if (!(await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId))) await releaseClaims(ctx, ticketId)
+    throw err
+  }
+  return ticketView(ticket, session, event, openid, now)
+}
+
+export async function viewOf(ctx: CallContext, ticket: TicketRecord, viewer: string | null): Promise<TicketView> {
+  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, ticket.sessionId)
+  const event = await getDoc<EventRecord>(ctx.db, COLLECTIONS.events, ticket.eventId)
+  if (!session || !event) throw new Error(`ticket ${ticket._id} points at a missing session or event`)
+  return ticketView(ticket, session, event, viewer, ctx.now())
+}

@@ -1,0 +1,106 @@
+import * as v from 'valibot'
+import type { EventView, TicketView } from '../api/models'
+import { emptyPayloadSchema, ticketRefSchema, validate } from '../api/validation'
+import { reservationConfig } from '../shared/config'
+import { findMany, getDoc } from '../shared/db'
+import { DomainError } from '../shared/errors'
+import type { CallContext } from '../shared/handler'
+import { releaseClaims } from './claims'
+import { consumeRateLimit } from './rateLimit'
+import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
+import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { requireOpenid, viewOf } from './reserve'
+import { isWellFormedTicketCode } from './ticketCode'
+import { withTransaction } from './transaction'
+import { eventView, ticketView } from './views'
+
+function parse<T extends v.GenericSchema>(schema: T, payload: unknown): v.InferOutput<T> {
+  const result = validate(schema, payload ?? {})
+  if (!result.ok) throw new DomainError('INVALID_INPUT', 'payload is invalid', result.fields)
+  return result.value
+}
+
+/** The same answer whether the ticket does not exist or is someone else's: nothing leaks. */
+function notFound(ticketId: string): DomainError {
+  return new DomainError('NOT_FOUND', `no ticket ${ticketId} for this caller`)
+}
+
+/** events.list: published events with their sessions and live remaining seats. */
+export async function listEvents(ctx: CallContext, payload: unknown): Promise<{ events: EventView[] }> {
+  parse(emptyPayloadSchema, payload)
+  const events = await findMany<EventRecord>(ctx.db, COLLECTIONS.events, { published: true }, { orderBy: ['reservationOpensAt', 'asc'] })
+  if (events.length === 0) return { events: [] }
+  const _ = ctx.db.command
+  const sessions = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: _.in(events.map((e) => e._id)) }, { limit: 1000 })
+  return { events: events.map((event) => eventView(event, sessions.filter((s) => s.eventId === event._id))) }
+}
+
+/** tickets.mine: the caller's tickets, newest first. */
+export async function myTickets(ctx: CallContext, payload: unknown): Promise<{ tickets: TicketView[] }> {
+  parse(emptyPayloadSchema, payload)
+  const openid = requireOpenid(ctx)
+  const tickets = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { _openid: openid }, { orderBy: ['createdAt', 'desc'], limit: 100 })
+  if (tickets.length === 0) return { tickets: [] }
+  const _ = ctx.db.command
+  const sessions = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { _id: _.in([...new Set(tickets.map((t) => t.sessionId))]) }, { limit: 1000 })
+  const events = await findMany<EventRecord>(ctx.db, COLLECTIONS.events, { _id: _.in([...new Set(tickets.map((t) => t.eventId))]) }, { limit: 1000 })
+  const now = ctx.now()
+  return {
+    tickets: tickets.flatMap((ticket) => {
+      const session = sessions.find((s) => s._id === ticket.sessionId)
+      const event = events.find((e) => e._id === ticket.eventId)
+      return session && event ? [ticketView(ticket, session, event, openid, now)] : []
+    }),
+  }
+}
+
+/** tickets.get: one ticket, owner only. */
+export async function getTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
+  const { ticketId } = parse(ticketRefSchema, payload)
+  const openid = requireOpenid(ctx)
+  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+  if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
+  return viewOf(ctx, ticket, openid)
+}
+
+const codeLookupSchema = v.strictObject({ code: v.pipe(v.string('INVALID_VALUE'), v.maxLength(32, 'INVALID_VALUE')) })
+
+/** tickets.byCode: the owner coming back from the card pack holds only the code. Rate limited. */
+export async function getTicketByCode(ctx: CallContext, payload: unknown): Promise<TicketView> {
+  const { code } = parse(codeLookupSchema, payload)
+  const openid = requireOpenid(ctx)
+  await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
+  if (!isWellFormedTicketCode(code)) throw notFound('(by code)')
+  const [ticket] = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
+  if (!ticket || ticket._openid !== openid) throw notFound('(by code)')
+  return viewOf(ctx, ticket, openid)
+}
+
+/**
+ * tickets.cancel: owner only, before the session starts. In one transaction the ticket turns
+ * cancelled, the seat returns, and (when the card was added) the card's invalidation is queued
+ * in the outbox; then the person's slots are freed.
+ */
+export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
+  const { ticketId } = parse(ticketRefSchema, payload)
+  const openid = requireOpenid(ctx)
+  const _ = ctx.db.command
+  await withTransaction(ctx.db, async (tx) => {
+    const now = ctx.now()
+    const ticket = (await tx.collection(COLLECTIONS.tickets).doc(ticketId).get()).data as TicketRecord | null
+    if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
+    if (ticket.status === 'cancelled') throw new DomainError('ALREADY_CANCELLED', `ticket ${ticketId} is already cancelled`)
+    const session = (await tx.collection(COLLECTIONS.sessions).doc(ticket.sessionId).get()).data as SessionRecord | null
+    if (!session) throw new Error(`ticket ${ticketId} points at missing session ${ticket.sessionId}`)
+    if (now >= new Date(session.startsAt)) throw new DomainError('SESSION_STARTED', `session ${session._id} has started`)
+    await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { status: 'cancelled', cancelledAt: now } })
+    await tx.collection(COLLECTIONS.sessions).doc(session._id).update({ data: { remaining: _.inc(1), updatedAt: now } })
+    if (ticket.card) {
+      await enqueueInTransaction(tx, jobRecord('card.unavailable', ticket._id, { cardId: ticket.card.cardId, code: ticket.code, reason: '预约已取消' }, now))
+    }
+  })
+  await releaseClaims(ctx, ticketId)
+  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+  if (!ticket) throw notFound(ticketId)
+  return viewOf(ctx, ticket, openid)
+}

@@ -1,0 +1,55 @@
+import { maskPhone } from '../api/identity'
+import type { EventView, SessionView, TicketView } from '../api/models'
+import type { EventRecord, SessionRecord, TicketRecord } from './records'
+
+const iso = (value: Date | string): string => new Date(value).toISOString()
+
+export function sessionView(session: SessionRecord): SessionView {
+  return {
+    id: session._id,
+    eventId: session.eventId,
+    name: session.name,
+    place: session.place,
+    startsAt: iso(session.startsAt),
+    endsAt: iso(session.endsAt),
+    capacity: session.capacity,
+    remaining: Math.max(0, session.remaining),
+  }
+}
+
+export function eventView(event: EventRecord, sessions: SessionRecord[]): EventView {
+  return {
+    id: event._id,
+    title: event.title,
+    venue: event.venue,
+    description: event.description,
+    reservationOpensAt: iso(event.reservationOpensAt),
+    reservationClosesAt: iso(event.reservationClosesAt),
+    limits: event.limits,
+    idNumber: event.idNumber,
+    sessions: sessions.map(sessionView).sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
+  }
+}
+
+/** A ticket as its viewer may see it: the phone in full only for the owner. */
+export function ticketView(ticket: TicketRecord, session: SessionRecord, event: EventRecord, viewerOpenid: string | null, now: Date): TicketView {
+  const isOwner = viewerOpenid !== null && viewerOpenid === ticket._openid
+  return {
+    id: ticket._id,
+    code: ticket.code,
+    status: ticket.status,
+    eventId: event._id,
+    eventTitle: event.title,
+    venue: event.venue,
+    session: { id: session._id, name: session.name, place: session.place, startsAt: iso(session.startsAt), endsAt: iso(session.endsAt) },
+    attendee: {
+      name: ticket.attendee.name,
+      phone: isOwner ? ticket.attendee.phone : maskPhone(ticket.attendee.phone),
+      hasIdNumber: Boolean(ticket.attendee.idHash),
+    },
+    createdAt: iso(ticket.createdAt),
+    cancelledAt: ticket.cancelledAt ? iso(ticket.cancelledAt) : null,
+    cancellable: ticket.status === 'active' && now.getTime() < new Date(session.startsAt).getTime(),
+    cardAdded: Boolean(ticket.card),
+  }
+}

@@ -1,0 +1,18 @@
+import { COLLECTIONS, type JobRecord } from '../domain/records'
+import type { Transaction } from '../domain/transaction'
+
+/** The WeChat side effects the outbox knows how to carry out. */
+export type JobType = 'card.unavailable' | 'card.consume' | 'card.updateuser' | 'subscribe.send'
+
+/**
+ * A job for the outbox, written in the same transaction as the state change that calls for it, so
+ * the change and the promise to tell WeChat commit together. `key` makes it idempotent: enqueuing
+ * the same side effect twice is a duplicate-key error that the caller's transaction retry absorbs.
+ */
+export function jobRecord(type: JobType, key: string, payload: Record<string, unknown>, now: Date): JobRecord {
+  return { _id: `${type}:${key}`, type, payload, state: 'pending', attempts: 0, runAt: now, createdAt: now }
+}
+
+export async function enqueueInTransaction(tx: Transaction, job: JobRecord): Promise<void> {
+  await tx.collection(COLLECTIONS.jobs).add({ data: { ...job } })
+}

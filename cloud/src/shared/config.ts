@@ -1,0 +1,81 @@
+/**
+ * Function configuration from environment variables (set per function in the CloudBase console
+ * or cloudbaserc.json; locally by `npm run serve`). Secrets live only here, never in the app.
+ * A missing or malformed value fails with a message naming the variable.
+ */
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`configuration: ${variable} ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+function required(name: string): string {
+  const value = process.env[name]
+  if (value === undefined || value === '') throw new ConfigError(name, 'is not set')
+  return value
+}
+
+function integer(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max} (got "${raw}")`)
+  return value
+}
+
+export interface ReservationConfig {
+  /** Key of the HMAC that stands in for ID numbers (32+ characters). */
+  idHmacKey: string
+  /** Reserve attempts allowed per person per minute. */
+  reservePerMinute: number
+  /** Ticket lookups by code allowed per person per minute. */
+  lookupPerMinute: number
+  /**
+   * 'on' in every real deployment. 'off' exists only so the race test can show the oversell the
+   * guard prevents; it is refused unless TICKETCARD_TEST_MODE=1 is also set.
+   */
+  capacityGuard: 'on' | 'off'
+}
+
+export function reservationConfig(): ReservationConfig {
+  const idHmacKey = required('TICKETCARD_ID_HMAC_KEY')
+  if (idHmacKey.length < 32) throw new ConfigError('TICKETCARD_ID_HMAC_KEY', 'must be at least 32 characters')
+  const guard = process.env.TICKETCARD_CAPACITY_GUARD ?? 'on'
+  if (guard !== 'on' && guard !== 'off') throw new ConfigError('TICKETCARD_CAPACITY_GUARD', `must be "on" or "off" (got "${guard}")`)
+  if (guard === 'off' && process.env.TICKETCARD_TEST_MODE !== '1') {
+    throw new ConfigError('TICKETCARD_CAPACITY_GUARD', 'may be "off" only in tests (TICKETCARD_TEST_MODE=1)')
+  }
+  return {
+    idHmacKey,
+    reservePerMinute: integer('TICKETCARD_RESERVE_PER_MINUTE', 20, 1, 100000),
+    lookupPerMinute: integer('TICKETCARD_LOOKUP_PER_MINUTE', 30, 1, 100000),
+    capacityGuard: guard,
+  }
+}
+
+export type TokenMode = 'stable' | 'classic'
+
+export interface WechatConfig {
+  /** The Official Account that owns the cards (cards belong to an OA, not to the mini-program). */
+  appid: string
+  secret: string
+  /** https://api.weixin.qq.com in production; the simulator locally. */
+  apiBase: string
+  /** stable_token (default, recommended by WeChat) or the classic /cgi-bin/token. */
+  tokenMode: TokenMode
+}
+
+/** The Official Account credentials and where WeChat is. Secrets stay in the function environment. */
+export function wechatConfig(): WechatConfig {
+  const appid = required('OA_APPID')
+  if (!/^wx[0-9A-Za-z]{16}$/.test(appid)) throw new ConfigError('OA_APPID', `must look like wx followed by 16 letters or digits (got "${appid}")`)
+  const secret = required('OA_APPSECRET')
+  if (!/^[0-9A-Za-z]{16,64}$/.test(secret)) throw new ConfigError('OA_APPSECRET', 'must be the 32-character AppSecret from the Official Account console')
+  const apiBase = (process.env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com').replace(/\/+$/, '')
+  if (!/^https?:\/\/[^\s/]+$/.test(apiBase)) throw new ConfigError('WECHAT_API_BASE', `must be a base URL such as https://api.weixin.qq.com (got "${apiBase}")`)
+  const tokenMode = (process.env.WECHAT_TOKEN_MODE ?? 'stable') as TokenMode
+  if (tokenMode !== 'stable' && tokenMode !== 'classic') throw new ConfigError('WECHAT_TOKEN_MODE', `must be "stable" or "classic" (got "${tokenMode}")`)
+  return { appid, secret, apiBase, tokenMode }
+}

@@ -1,0 +1,38 @@
+/**
+ * Typed reads over wx-server-sdk's database, whose typings answer `string | void | result` for
+ * callback compatibility. The database is opened with throwOnNotFound off, so a missing document
+ * reads as null instead of an errCode -1 exception.
+ */
+import type { CallContext } from './handler'
+
+type Db = CallContext['db']
+
+export async function getDoc<T>(db: Db, collection: string, id: string): Promise<T | null> {
+  const result = (await db.collection(collection).doc(id).get()) as unknown as { data: T | T[] | null }
+  const data = result.data
+  if (Array.isArray(data)) return (data[0] as T | undefined) ?? null
+  return data ?? null
+}
+
+export async function findMany<T>(
+  db: Db,
+  collection: string,
+  where: Record<string, unknown>,
+  options: { orderBy?: [string, 'asc' | 'desc']; limit?: number } = {},
+): Promise<T[]> {
+  let query = db.collection(collection).where(where)
+  if (options.orderBy) query = query.orderBy(options.orderBy[0], options.orderBy[1])
+  const result = (await query.limit(options.limit ?? 100).get()) as unknown as { data: T[] }
+  return result.data
+}
+
+/** `where(...).update(...)`: returns how many documents changed (0 when the condition failed). */
+export async function updateWhere(db: Db, collection: string, where: Record<string, unknown>, data: Record<string, unknown>): Promise<number> {
+  const result = (await db.collection(collection).where(where).update({ data })) as unknown as { stats: { updated: number } }
+  return result.stats.updated
+}
+
+export async function removeWhere(db: Db, collection: string, where: Record<string, unknown>): Promise<number> {
+  const result = (await db.collection(collection).where(where).remove()) as unknown as { stats: { removed: number } }
+  return result.stats.removed
+}

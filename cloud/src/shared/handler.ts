@@ -1,0 +1,78 @@
+import type { ActionName, ActionResultData } from '../api/actions'
+import { fail, ok, type ApiResult } from '../api/envelope'
+import { isErrorCode } from '../api/errors'
+import { sdk } from './cloud'
+import { WechatError } from '../wechat/errors'
+import { ConfigError } from './config'
+import { DomainError } from './errors'
+
+/** What every action gets: the verified caller and the database, nothing from the client's say-so. */
+export interface CallContext {
+  /** The caller's OPENID from the cloud context; never an id sent in the payload. */
+  openid: string | null
+  source: string
+  db: ReturnType<ReturnType<typeof sdk>['database']>
+  cloud: ReturnType<typeof sdk>
+  now: () => Date
+}
+
+export type ActionHandler<A extends ActionName> = (ctx: CallContext, payload: unknown) => Promise<ActionResultData<A>>
+
+export type ActionMap<A extends ActionName> = { [K in A]: ActionHandler<K> }
+
+/** throwOnNotFound is honoured by wx-server-sdk 4 but missing from its typings. */
+export function openDatabase(cloud: ReturnType<typeof sdk>): CallContext['db'] {
+  return cloud.database({ throwOnNotFound: false } as Parameters<typeof cloud.database>[0])
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.stack ?? err.message
+  try {
+    return JSON.stringify(err)
+  } catch {
+    return String(err)
+  }
+}
+
+/**
+ * A cloud function as a typed action map: parses `{action, payload}`, reads the caller from
+ * getWXContext(), dispatches, and turns every outcome into the result envelope. Unknown actions
+ * and refusals get stable codes; unexpected failures are logged in English and answered INTERNAL.
+ */
+export function defineFunction<A extends ActionName>(functionName: string, actions: ActionMap<A>) {
+  return async function main(event: unknown): Promise<ApiResult<unknown>> {
+    const request = (event ?? {}) as { action?: unknown; payload?: unknown }
+    const action = request.action
+    if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
+      return fail({ code: 'UNKNOWN_ACTION', message: `${functionName} has no action ${JSON.stringify(action)}` })
+    }
+    const cloud = sdk()
+    const wx = cloud.getWXContext()
+    const ctx: CallContext = {
+      openid: wx.OPENID ? String(wx.OPENID) : null,
+      source: String(wx.SOURCE ?? ''),
+      db: openDatabase(cloud),
+      cloud,
+      now: () => new Date(),
+    }
+    try {
+      return ok(await actions[action as A](ctx, request.payload))
+    } catch (err) {
+      if (err instanceof DomainError && isErrorCode(err.code)) {
+        return fail({ code: err.code, message: err.message, fields: err.fields, retryable: err.retryable })
+      }
+      if (err instanceof WechatError) {
+        console.error(`${functionName}/${action}: ${err.message}`)
+        // A misconfiguration is the operator's to fix; anything else from WeChat may pass if retried.
+        if (err.kind === 'config') return fail({ code: 'WECHAT_CONFIG', message: err.message, retryable: false })
+        return fail({ code: 'WECHAT_BUSY', message: err.message, retryable: err.kind !== 'refused' })
+      }
+      if (err instanceof ConfigError) {
+        console.error(`${functionName}/${action}: ${err.message}`)
+        return fail({ code: 'INTERNAL', message: err.message, retryable: false })
+      }
+      console.error(`${functionName}/${action} failed: ${describe(err)}`)
+      return fail({ code: 'INTERNAL', message: `${functionName}/${action} failed unexpectedly`, retryable: true })
+    }
+  }
+}
