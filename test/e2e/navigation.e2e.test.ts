@@ -42,9 +42,13 @@ afterAll(async () => {
 
 beforeEach(async () => {
   page = await browser.context.newPage()
-  await page.route('**/api/attendee', (route) =>
-    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(eventsFixture) }),
-  )
+  await page.route('**/api/attendee', (route) => {
+    const { action } = route.request().postDataJSON() as { action: string }
+    const answer = action === 'events.list' ? eventsFixture : action === 'tickets.mine' ? { ok: true, data: { tickets: [] } } : null
+    return answer
+      ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) })
+      : route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'UNKNOWN_ACTION', message: action } }) })
+  })
 })
 
 afterEach(async () => {
