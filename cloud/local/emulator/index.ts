@@ -1,0 +1,124 @@
+/**
+ * The local CloudBase database emulator: an HTTP server speaking the protocol wx-server-sdk
+ * uses (point `TCB_CONTEXT_CNFG={"URL": adminUrl}` at it), storing documents in SQLite.
+ * See README.md beside this file for the design and where it is stricter than CloudBase.
+ */
+import type { AddressInfo } from 'node:net'
+import { databaseActions, type FunctionHandlers, functionActions } from './actions'
+import { type CollectionMode, Database } from './database'
+import type { Doc } from './ejson'
+import { DEFAULT_INDEXES_FILE, loadIndexConfig } from './indexes'
+import { createServer, type OpenApiHandler } from './server'
+import { Storage } from './storage'
+
+export interface EmulatorOptions {
+  /** 0 = a free port. */
+  port?: number
+  /** SQLite file; ':memory:' (default) is a private temporary file removed on close. */
+  dataFile?: string
+  /** Index configuration (collections and their indexes); default cloud/indexes.json. */
+  indexesFile?: string
+  handlers?: FunctionHandlers & { openApi?: OpenApiHandler }
+  /** CloudBase aborts transactions after 30 s. */
+  transactionTimeoutMs?: number
+  /**
+   * How long a write outside a transaction waits for a document a transaction holds (default 10 s,
+   * below the SDK's 15 s request timeout, so a write never lands after its caller gave up).
+   */
+  lockWaitMs?: number
+  /** 'declared' (default): only collections of the index file (or created via createCollection) exist, as on CloudBase. */
+  collections?: CollectionMode
+  /** Where unexpected failures are logged; default stderr. */
+  log?: (line: string) => void
+}
+
+/** What tests and tools may do with the database behind the protocol. */
+export interface EmulatorAdmin {
+  /** Deletes every document, aborts open transactions, keeps collections and indexes. */
+  reset(): void
+  collections(): string[]
+  createCollection(name: string): void
+  count(collection: string): number
+  documents(collection: string): Doc[]
+  /** The SQL prefilter a query gets and SQLite's plan for it (EXPLAIN QUERY PLAN). */
+  explain(collection: string, query: Doc): { where?: string; plan: string[] }
+  /** Open transactions and document locks held. */
+  activity(): { transactions: number; locks: number }
+  /** The SQLite file in use. */
+  readonly file: string
+}
+
+export interface Emulator {
+  port: number
+  /** `http://127.0.0.1:PORT/admin`, the URL for TCB_CONTEXT_CNFG. */
+  adminUrl: string
+  db: EmulatorAdmin
+  close(): Promise<void>
+}
+
+export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000
+export const DEFAULT_LOCK_WAIT_MS = 10_000
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const indexes = loadIndexConfig(options.indexesFile ?? DEFAULT_INDEXES_FILE)
+  const storage = new Storage({ file: options.dataFile ?? ':memory:' })
+  const transactionTimeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS
+  let database: Database
+  try {
+    database = new Database({
+      storage,
+      indexes,
+      collections: options.collections ?? 'declared',
+      transactionTimeoutMs,
+      lockWaitMs: options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+    })
+  } catch (err) {
+    storage.close()
+    throw err
+  }
+  const handlers = options.handlers ?? {}
+  const server = createServer({
+    actions: { ...databaseActions(database), ...functionActions(handlers) },
+    openApi: handlers.openApi,
+    log: options.log,
+  })
+  // The SDK opens a connection per call inside functions (no keep-alive there); keep idle ones short-lived.
+  server.keepAliveTimeout = 5_000
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+
+  let closing: Promise<void> | undefined
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve())
+      server.closeAllConnections()
+    }).then(() => database.close())
+    return closing
+  }
+
+  const db: EmulatorAdmin = {
+    reset: () => {
+      database.transactions.abortAll()
+      storage.clear()
+    },
+    collections: () => storage.collectionNames(),
+    createCollection: (name) => database.createCollection(name),
+    count: (collection) => (storage.hasCollection(collection) ? storage.count(collection) : 0),
+    documents: (collection) => database.documents(collection),
+    explain: (collection, query) => database.explain(collection, query),
+    activity: () => ({ transactions: database.transactions.size, locks: database.locks.size }),
+    file: storage.file,
+  }
+
+  return { port, adminUrl: `http://127.0.0.1:${port}/admin`, db, close }
+}
+
+export type { FunctionHandlers } from './actions'
+export type { OpenApiHandler } from './server'
+export type { CollectionMode } from './database'

@@ -1,0 +1,64 @@
+/**
+ * The emulator as a process: `tsx cloud/local/emulator/main.ts`.
+ *
+ *   EMULATOR_PORT         port on 127.0.0.1 (default 9301)
+ *   EMULATOR_DATA         SQLite file (default .data/cloudbase.sqlite at the repository root)
+ *   EMULATOR_INDEXES      index configuration (default cloud/indexes.json)
+ *   EMULATOR_COLLECTIONS  "declared" (default, as CloudBase) or "auto" (created on first write)
+ *   RUNTIME_GATEWAY_URL   when set, `cloud.callFunction` is served by POST <url>/api/<name>
+ *
+ * Prints `emulator listening on http://127.0.0.1:<port>` once ready; SIGINT/SIGTERM close it cleanly.
+ */
+import path from 'node:path'
+import { forwardToGateway } from './gateway-forward'
+import { type CollectionMode, startEmulator } from './index'
+
+const root = path.resolve(__dirname, '..', '..', '..')
+
+function portFrom(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a TCP port number (got "${raw}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+async function main(): Promise<void> {
+  const collections = (process.env.EMULATOR_COLLECTIONS || 'declared') as CollectionMode
+  if (collections !== 'declared' && collections !== 'auto') {
+    console.error(`EMULATOR_COLLECTIONS must be "declared" or "auto" (got "${String(collections)}")`)
+    process.exit(2)
+  }
+  const gateway = process.env.RUNTIME_GATEWAY_URL
+  const emulator = await startEmulator({
+    port: portFrom('EMULATOR_PORT', 9301),
+    dataFile: path.resolve(root, process.env.EMULATOR_DATA || path.join('.data', 'cloudbase.sqlite')),
+    indexesFile: process.env.EMULATOR_INDEXES ? path.resolve(root, process.env.EMULATOR_INDEXES) : undefined,
+    collections,
+    handlers: gateway ? { invokeFunction: forwardToGateway(gateway) } : {},
+  })
+  console.log(`emulator listening on http://127.0.0.1:${emulator.port}`)
+
+  let stopping = false
+  const stop = () => {
+    if (stopping) return
+    stopping = true
+    emulator.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`emulator: close failed: ${String(err)}`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((err: unknown) => {
+  console.error(`emulator: ${(err as Error)?.message ?? String(err)}`)
+  process.exit(1)
+})

@@ -1,0 +1,145 @@
+/**
+ * The HTTP front: `POST /admin?env=...&seqId=...`, where wx-server-sdk sends everything when
+ * `TCB_CONTEXT_CNFG` points here. JSON bodies carry database and function actions; multipart
+ * bodies are `wx.openApi` calls, passed raw to the WeChat side.
+ *
+ * Errors are answered with HTTP 200 and `{code, message}`, as CloudBase does: for any other status
+ * the SDK reports only "<status> <text>", losing the message.
+ */
+import { randomBytes } from 'node:crypto'
+import http from 'node:http'
+import { type Action, type ActionContext, type WireRequest } from './actions'
+import { CloudBaseError, invalidParam, ReplyCode } from './errors'
+
+export interface OpenApiHandler {
+  /** Answers a multipart `wx.openApi` request with the raw bytes the SDK decodes (CommOpenApiResp). */
+  (rawBody: Buffer, contentType: string): Promise<Buffer>
+}
+
+export interface ServerOptions {
+  actions: Record<string, Action>
+  openApi?: OpenApiHandler
+  /** Largest accepted request body. */
+  maxBodyBytes?: number
+  /** Where unexpected failures are logged; default stderr. */
+  log?: (line: string) => void
+}
+
+const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+/** The SDK parses a wx.openApi reply as JSON only with exactly this content type; anything else is protobuf. */
+const OPENAPI_JSON = 'application/json; charset=utf-8'
+
+let requestCounter = 0
+const requestPrefix = randomBytes(4).toString('hex')
+
+function newRequestId(): string {
+  requestCounter = (requestCounter + 1) % 0x7fffffff
+  return `${requestPrefix}-${Date.now().toString(16)}-${requestCounter.toString(16)}`
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+function errorReply(err: CloudBaseError, requestId: string): Record<string, unknown> {
+  return { code: err.code, message: err.message, requestId }
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > limit) {
+        reject(new BodyTooLarge(`request body exceeds ${limit} bytes`))
+        req.destroy()
+        return
+      }
+      chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', reject)
+  })
+}
+
+function envOf(request: WireRequest, url: URL): string {
+  const fromBody = request.envName
+  if (typeof fromBody === 'string' && fromBody !== '') return fromBody
+  return url.searchParams.get('env') || 'local'
+}
+
+export function createServer(options: ServerOptions): http.Server {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const log = options.log ?? ((line: string) => console.error(line))
+  const known = Object.keys(options.actions).sort().join(', ')
+
+  async function handleJson(body: Buffer, url: URL, req: http.IncomingMessage): Promise<Record<string, unknown>> {
+    let request: unknown
+    try {
+      request = JSON.parse(body.toString('utf8'))
+    } catch (err) {
+      throw invalidParam(`request body is not valid JSON: ${(err as Error).message}`)
+    }
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) throw invalidParam('request body must be a JSON object')
+    const wire = request as WireRequest
+    if (typeof wire.action !== 'string') throw invalidParam('request body has no "action"')
+    const action = options.actions[wire.action]
+    if (!action) throw new CloudBaseError(ReplyCode.INVALID_ACTION, `[InvalidParameter.Action] unknown action "${wire.action}"; the emulator serves ${known}`)
+    const ctx: ActionContext = { env: envOf(wire, url), now: Date.now(), headers: req.headers }
+    return action(wire, ctx)
+  }
+
+  async function handleOpenApi(body: Buffer, contentType: string, res: http.ServerResponse, requestId: string): Promise<void> {
+    try {
+      if (!options.openApi) {
+        throw new CloudBaseError(ReplyCode.SYS_ERR, '[ResourceNotFound] wx.openApi is not served: this emulator was started without a WeChat handler (startEmulator handlers.openApi)')
+      }
+      const reply = await options.openApi(body, contentType)
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.length })
+      res.end(reply)
+    } catch (err) {
+      const error = err instanceof CloudBaseError ? err : new CloudBaseError(ReplyCode.SYS_ERR, `wx.openApi failed: ${(err as Error)?.message ?? String(err)}`)
+      sendJson(res, 200, errorReply(error, requestId), OPENAPI_JSON)
+    }
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator')
+    const requestId = newRequestId()
+    if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { ok: true })
+    if (url.pathname !== '/admin') {
+      return sendJson(res, 404, errorReply(new CloudBaseError(ReplyCode.INVALID_ACTION, `no route ${url.pathname}; the SDK posts to /admin`), requestId))
+    }
+    if (req.method !== 'POST') return sendJson(res, 405, errorReply(new CloudBaseError(ReplyCode.INVALID_ACTION, 'use POST /admin'), requestId))
+    let body: Buffer
+    try {
+      body = await readBody(req, limit)
+    } catch (err) {
+      const status = err instanceof BodyTooLarge ? 413 : 400
+      if (!res.headersSent && !res.destroyed) sendJson(res, status, errorReply(invalidParam((err as Error).message), requestId))
+      return
+    }
+    const contentType = req.headers['content-type'] ?? ''
+    if (contentType.startsWith('multipart/form-data')) return handleOpenApi(body, contentType, res, requestId)
+    try {
+      const reply = await handleJson(body, url, req)
+      sendJson(res, 200, { ...reply, requestId })
+    } catch (err) {
+      if (err instanceof CloudBaseError) return sendJson(res, 200, errorReply(err, requestId))
+      log(`emulator: unexpected failure: ${(err as Error)?.stack ?? String(err)}`)
+      sendJson(res, 200, errorReply(new CloudBaseError(ReplyCode.SYS_ERR, `[InternalError] emulator failure: ${(err as Error)?.message ?? String(err)}`), requestId))
+    }
+  }
+
+  return http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log(`emulator: ${String(err)}`)
+      if (!res.headersSent) res.destroy()
+    })
+  })
+}
