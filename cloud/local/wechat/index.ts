@@ -1,0 +1,82 @@
+/**
+ * A local WeChat for TicketCard: the Official Account HTTP APIs (tokens, card api_ticket, cards,
+ * codes, image upload, subscribe messages) with WeChat's rules and error codes, plus a wallet
+ * endpoint that does what the WeChat client does on wx.addCard / wx.openCard. See README.md.
+ */
+import type { AddressInfo } from 'node:net'
+import { DEFAULT_ACCOUNT, type AccountCredentials } from './accounts'
+import { createControl, type SimulatorControl } from './control'
+import type { SimulatorLimits } from './limits'
+import { createServer } from './server'
+import { createState } from './state'
+
+export interface WechatSimulatorOptions {
+  /** 0 (default): a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Official Accounts; default one dev account (DEFAULT_ACCOUNT). */
+  accounts?: AccountCredentials[]
+  /** The IP whitelist; default 'any'. */
+  allowedIps?: string[] | 'any'
+  /** Millisecond clock, for expiry tests; control can also advance it. */
+  now?: () => number
+  /** Quotas and windows; WeChat's values by default. */
+  limits?: Partial<SimulatorLimits>
+  /** When set, a card passes review by itself this long after creation; default: only through control. */
+  reviewDelayMs?: number | null
+  /** Unexpected failures; default stderr. */
+  log?: (line: string) => void
+}
+
+export interface WechatSimulator {
+  port: number
+  /** http://127.0.0.1:PORT: use it as the WeChat API base (in place of https://api.weixin.qq.com). */
+  baseUrl: string
+  control: SimulatorControl
+  close(): Promise<void>
+}
+
+/** Starts the simulator; resolves once it listens. */
+export async function startWechatSimulator(options: WechatSimulatorOptions = {}): Promise<WechatSimulator> {
+  const state = createState({
+    accounts: options.accounts ?? [DEFAULT_ACCOUNT],
+    allowedIps: options.allowedIps ?? 'any',
+    now: options.now,
+    limits: options.limits,
+    reviewDelayMs: options.reviewDelayMs ?? null,
+  })
+  const control = createControl(state)
+  const server = createServer({ state, control, log: options.log ?? ((line) => console.error(line)) })
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  return {
+    port,
+    baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}
+
+export { DEFAULT_ACCOUNT, type AccountCredentials } from './accounts'
+export { cardExtSignature, signCardExt, stringToSign, type CardExtSignedFields } from './signature'
+export { connectSimulatorControl, type RemoteSimulatorControl } from './controlClient'
+export { CONTROL_METHODS, ControlError, type CardSnapshot, type CodeSnapshot, type SimulatorControl } from './control'
+export { DEFAULT_LIMITS, type SimulatorLimits } from './limits'
+export type { EndpointCounter } from './counters'
+export type { FaultSnapshot } from './faults'
+export type { CardEvent } from './events'
+export type { SubscribeMessage } from './subscribe'
+export type { TokenKind, TokenSnapshot } from './tokens'
+export type { TicketRecord, TicketType } from './tickets'
