@@ -1,37 +1,29 @@
 /**
- * `npm run dev`: the local full stack for a developer. Starts every service, prints where each
- * listens, and stops them all on Ctrl-C.
+ * `npm run dev`: the local full stack for a developer: the backend (see scripts/stack.ts) and the
+ * H5 dev server wired to its gateway. Ctrl-C stops everything.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { importEvent } from '../cloud/src/domain/eventImport'
+import { adminContext } from './adminDatabase'
+import { demoEvent } from './demoEvent'
+import { startBackend, stackPorts, startService } from './stack'
 
-const root = path.resolve(__dirname, '..')
-const h5Port = process.env.H5_PORT ?? '10086'
-const children: ChildProcess[] = []
+const taroBin = path.resolve(__dirname, '..', 'node_modules', '@tarojs', 'cli', 'bin', 'taro')
 
-function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'] })
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} stopped (${signal ?? `exit ${code}`}); stopping the rest`)
-      void stopAll(1)
-    }
-  })
-  children.push(child)
-  return child
+async function main(): Promise<void> {
+  const ports = stackPorts()
+  await startBackend(ports)
+  process.env.EMULATOR_ADMIN_URL = `http://127.0.0.1:${ports.emulator}/admin`
+  const seeded = await importEvent(adminContext(), demoEvent())
+  console.log(`demo event "${seeded.eventId}" ready (${seeded.created.length + seeded.updated.length} sessions)`)
+  console.log(`h5 building… (about 20 s on first start)`)
+  await startService(
+    'h5',
+    [taroBin, 'build', '--type', 'h5', '--watch'],
+    { NODE_ENV: 'development', H5_PORT: String(ports.h5), GATEWAY_PORT: String(ports.gateway) },
+    /Loopback: http:\/\/127\.0\.0\.1/,
+  )
+  console.log(`h5 listening on http://127.0.0.1:${ports.h5}`)
 }
 
-let stopping = false
-async function stopAll(exitCode: number): Promise<void> {
-  if (stopping) return
-  stopping = true
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
-  await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((r) => child.once('exit', r)) : null)))
-  process.exit(exitCode)
-}
-
-process.on('SIGINT', () => void stopAll(0))
-process.on('SIGTERM', () => void stopAll(0))
-
-console.log(`h5 app will be served on http://127.0.0.1:${h5Port} (first build takes about 20 s)`)
-start('h5', 'npx', ['taro', 'build', '--type', 'h5', '--watch'], { NODE_ENV: 'development', H5_PORT: h5Port })
+void main()

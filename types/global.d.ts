@@ -17,3 +17,13 @@ declare namespace NodeJS {
 declare module '@tarojs/components-react/dist/components/view/index.js'
 declare module '@tarojs/components-react/dist/components/text/index.js'
 declare module '@tarojs/components-react/dist/components/scroll-view/index.js'
+
+// co-wechat-api ships no typings; bench/fixtures/coWechatApi.ts uses this much of it.
+declare module 'co-wechat-api' {
+  export default class API {
+    constructor(appid: string, appsecret: string)
+    prefix: string
+    getTicket(type: string): Promise<{ ticket: string; expireTime: number }>
+    ensureAccessToken(): Promise<{ accessToken: string; expireTime: number }>
+  }
+}

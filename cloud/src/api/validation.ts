@@ -77,6 +77,8 @@ function fieldErrorOf(issue: v.BaseIssue<unknown>): FieldError {
 
 /** Validates against a schema, reporting the first problem of each field by dotted path. */
 export function validate<TSchema extends v.GenericSchema>(schema: TSchema, input: unknown): Validation<v.InferOutput<TSchema>> {
+  // Every payload is an object; valibot's object schemas would let an array through.
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return { ok: false, fields: { $: 'INVALID_VALUE' } }
   const result = v.safeParse(schema, input)
   if (result.success) return { ok: true, value: result.output }
   // A Map, then fromEntries: a hostile key such as "__proto__" becomes an own property, never a prototype.

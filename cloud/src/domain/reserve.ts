@@ -78,12 +78,13 @@ async function takeSeatGuarded(ctx: CallContext, ticket: TicketRecord): Promise<
   })
 }
 
-/** What the copied templates do: check a count, then decrement. Only for the race test's control. */
+/**
+ * What the copied templates do: trust the count read before the per-person checks, write the
+ * ticket, then decrement. Only for the race test's control (TICKETCARD_CAPACITY_GUARD=off).
+ */
 async function takeSeatUnguarded(ctx: CallContext, ticket: TicketRecord): Promise<void> {
-  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, ticket.sessionId)
-  if (!session || session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${ticket.sessionId} has no seats left`)
-  await ctx.db.collection(COLLECTIONS.sessions).doc(ticket.sessionId).update({ data: { remaining: ctx.db.command.inc(-1) } })
   await ctx.db.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
+  await ctx.db.collection(COLLECTIONS.sessions).doc(ticket.sessionId).update({ data: { remaining: ctx.db.command.inc(-1) } })
 }
 
 /** Inserts the ticket; a code collision (one in ~10^17) draws a new code, an existing id means done. */
@@ -115,13 +116,14 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
   const done = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
   if (done) return viewOf(ctx, done, openid)
 
-  await consumeRateLimit(ctx, 'reserve', openid, config.reservePerMinute)
   const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, input.sessionId)
   const event = session && (await getDoc<EventRecord>(ctx.db, COLLECTIONS.events, session.eventId))
   if (!session || !event || !event.published) throw new DomainError('NOT_FOUND', `no session ${input.sessionId}`)
   const now = ctx.now()
   checkWindow(event, session, now)
+  // A cheap early refusal; the seat itself is taken (or not) by the transaction below.
   if (session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${session._id} has no seats left`)
+  await consumeRateLimit(ctx, 'reserve', openid, config.reservePerMinute)
 
   const attendee = attendeeRecord(event, input, config)
   await claimAll(ctx, perPersonRules(event, session, openid, attendee.idHash), ticketId, openid)

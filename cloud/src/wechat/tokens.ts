@@ -65,6 +65,14 @@ function refreshAheadMs(kind: TokenKind, deps: TokenDeps): number {
 }
 
 const docId = (deps: TokenDeps, kind: TokenKind) => `${deps.config.appid}:${kind}`
+
+/**
+ * This instance's copy of values that are nowhere near a refresh, kept briefly so that most calls
+ * never read the database. A value that fails with a token error is dropped at once (invalidate),
+ * so a copy outliving a rotation costs one retried call, the same as the shared cache would.
+ */
+const instanceCopies = new Map<string, { token: CachedToken; until: number }>()
+const INSTANCE_COPY_MS = 30_000
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function readOrCreate(deps: TokenDeps, kind: TokenKind): Promise<TokenRecord> {
@@ -141,7 +149,9 @@ async function refresh(deps: TokenDeps, kind: TokenKind, current: TokenRecord): 
         leaseHolder: null,
         blockedUntil: blocked ? now() + CONFIG_ERROR_HOLD_MS : 0,
         // WeChat's own errmsg, so the error rebuilt from the cache names the same IP or cause.
-        lastError: { errcode, message: err instanceof WechatError ? err.errmsg : (err as Error).message, at: now() },
+        // _.set replaces the field whole: a nested object would otherwise be merged key by key,
+        // which fails on a null field (MongoDB's "Cannot create field").
+        lastError: _.set({ errcode, message: err instanceof WechatError ? err.errmsg : (err as Error).message, at: now() }),
       },
     })
     throw err
@@ -149,6 +159,16 @@ async function refresh(deps: TokenDeps, kind: TokenKind, current: TokenRecord): 
 }
 
 async function obtain(deps: TokenDeps, kind: TokenKind): Promise<CachedToken> {
+  const now = deps.now ?? Date.now
+  const key = docId(deps, kind)
+  const copy = instanceCopies.get(key)
+  if (copy && now() < copy.until && copy.token.expiresAt - now() > refreshAheadMs(kind, deps)) return copy.token
+  const token = await obtainShared(deps, kind)
+  if (token.expiresAt - now() > refreshAheadMs(kind, deps)) instanceCopies.set(key, { token, until: now() + INSTANCE_COPY_MS })
+  return token
+}
+
+async function obtainShared(deps: TokenDeps, kind: TokenKind): Promise<CachedToken> {
   const now = deps.now ?? Date.now
   const startedAt = now()
   const deadline = startedAt + WAIT_MS
@@ -196,6 +216,7 @@ export function getCardTicket(deps: TokenDeps): Promise<CachedToken> {
  * another instance has already replaced is never thrown away.
  */
 export async function invalidate(deps: TokenDeps, kind: TokenKind, badValue: string): Promise<boolean> {
+  if (instanceCopies.get(docId(deps, kind))?.token.value === badValue) instanceCopies.delete(docId(deps, kind))
   const result = (await deps.db
     .collection(TOKEN_COLLECTION)
     .where({ _id: docId(deps, kind), value: badValue })

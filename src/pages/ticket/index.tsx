@@ -57,9 +57,7 @@ export default function TicketPage() {
           </View>
           <View className='ticket__row'>
             <Text className='muted'>{TEXT.ticketPlace}</Text>
-            <Text>
-              {ticket.venue} {ticket.session.place}
-            </Text>
+            <Text>{ticket.session.place && ticket.session.place !== ticket.venue ? `${ticket.venue} ${ticket.session.place}` : ticket.venue}</Text>
           </View>
           <View className='ticket__row'>
             <Text className='muted'>{TEXT.ticketAttendee}</Text>

@@ -1,0 +1,144 @@
+/**
+ * Starts the local stand-ins for Tencent's services as child processes, in dependency order:
+ * the CloudBase database emulator, the WeChat simulator, then the function runtime with its
+ * gateway; `npm run dev` adds the H5 dev server. Each service prints one
+ * `<service> listening on http://127.0.0.1:<port>` line; Ctrl-C (or SIGTERM) stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import readline from 'node:readline'
+import { ConfigError, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
+
+const root = path.resolve(__dirname, '..')
+
+export interface StackPorts {
+  emulator: number
+  wechat: number
+  gateway: number
+  h5: number
+}
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`${name} must be a TCP port number between 1 and 65535 (got "${raw}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+export function stackPorts(): StackPorts {
+  return {
+    emulator: port('EMULATOR_PORT', 9301),
+    wechat: port('WECHAT_SIM_PORT', 9302),
+    gateway: port('GATEWAY_PORT', 8787),
+    h5: port('H5_PORT', 10086),
+  }
+}
+
+const children: ChildProcess[] = []
+let stopping = false
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true
+    const exits = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => new Promise((r) => c.once('exit', r)))
+    for (const child of children) child.kill('SIGTERM')
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 5000))])
+  }
+  process.exit(exitCode)
+}
+
+/** Spawns a service and resolves once it prints its listening line (echoed to our stdout). */
+export function startService(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp = new RegExp(`^${name} listening on `),
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  return new Promise((resolve, reject) => {
+    let isReady = false
+    // Some tools (webpack-dev-server) announce readiness on stderr: watch both streams.
+    const watch = (stream: NodeJS.ReadableStream, echo: (line: string) => void) =>
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        echo(line)
+        if (!isReady && ready.test(line)) {
+          isReady = true
+          resolve(child)
+        }
+      })
+    watch(child.stdout!, (line) => console.log(line))
+    watch(child.stderr!, (line) => console.error(line))
+    child.on('exit', (code, signal) => {
+      if (!isReady) reject(new Error(`${name} exited before it was ready (${signal ?? `exit ${code}`})`))
+      else if (!stopping) {
+        console.error(`${name} stopped (${signal ?? `exit ${code}`}); stopping the rest`)
+        void stopAll(1)
+      }
+    })
+  })
+}
+
+const tsx = (script: string) => ['--import', 'tsx', path.join(root, script)]
+
+/**
+ * Development defaults for what functions read from their environment (production sets these per
+ * function in the console or cloudbaserc.json). The Official Account is the simulator's dev account.
+ */
+export const DEVELOPMENT_DEFAULTS: Record<string, string> = {
+  OA_APPID: 'wx0000000000dev0a1',
+  OA_APPSECRET: 'devofficialaccountsecret00000001',
+  WECHAT_TOKEN_MODE: 'stable',
+  TICKETCARD_ID_HMAC_KEY: 'development-only-id-hmac-key-not-a-secret',
+}
+
+/** Fills in development defaults and checks every value, naming the variable that is wrong. */
+function functionEnvironment(wechatUrl: string): Record<string, string> {
+  for (const [name, value] of Object.entries(DEVELOPMENT_DEFAULTS)) if (!process.env[name]) process.env[name] = value
+  if (!process.env.WECHAT_API_BASE) process.env.WECHAT_API_BASE = wechatUrl
+  try {
+    wechatConfig()
+    reservationConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+  return Object.fromEntries(Object.keys(DEVELOPMENT_DEFAULTS).concat('WECHAT_API_BASE').map((name) => [name, process.env[name] as string]))
+}
+
+/** The backend alone: what `npm run serve` runs and what `npm run dev` builds on. */
+export async function startBackend(ports: StackPorts): Promise<void> {
+  process.on('SIGINT', () => void stopAll(0))
+  process.on('SIGTERM', () => void stopAll(0))
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`
+  const functionEnv = functionEnvironment(`http://127.0.0.1:${ports.wechat}`)
+  try {
+    await startService('emulator', tsx('cloud/local/emulator/main.ts'), {
+      EMULATOR_PORT: String(ports.emulator),
+      EMULATOR_DATA: process.env.EMULATOR_DATA ?? path.join(root, '.data', 'cloudbase.sqlite'),
+      RUNTIME_GATEWAY_URL: gatewayUrl,
+    })
+    await startService('wechat', tsx('cloud/local/wechat/main.ts'), {
+      WECHAT_SIM_PORT: String(ports.wechat),
+      WECHAT_SIM_APPID: functionEnv.OA_APPID,
+      WECHAT_SIM_SECRET: functionEnv.OA_APPSECRET,
+    })
+    await startService('gateway', tsx('cloud/local/runtime/main.ts'), {
+      ...functionEnv,
+      GATEWAY_PORT: String(ports.gateway),
+      EMULATOR_ADMIN_URL: `http://127.0.0.1:${ports.emulator}/admin`,
+    })
+  } catch (err) {
+    console.error((err as Error).message)
+    await stopAll(1)
+  }
+}
+
+export { stopAll }
