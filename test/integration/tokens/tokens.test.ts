@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { defineFunctionAt } from '../../../cloud/local/runtime/functions'
-import { startWechatStack, type WechatStack } from '../../support/wechatStack'
+import { runScript } from '../../support/runScript'
+import { startWechatStack, TEST_OA, type WechatStack } from '../../support/wechatStack'
 
 jest.setTimeout(180_000)
 
@@ -59,6 +60,16 @@ describe('recovery', () => {
     expect(refetches).toBeGreaterThanOrEqual(1)
     expect(refetches).toBeLessThanOrEqual(2)
     expect(errorsOf(stack, 40001)).toBeGreaterThan(0) // the invalidation really hit callers' first tries
+
+    // The operator's view: state and history, never the token itself.
+    const ops = await runScript('ops', ['tokens'], { EMULATOR_ADMIN_URL: stack.adminUrl, OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret })
+    expect(ops.stderr).toBe('')
+    expect(ops.status).toBe(0)
+    expect(ops.stdout).toMatch(/^access_token +fingerprint [0-9a-f]{8}, generation \d+, age \d+s, expires in \d+s; \d+ fetches/m)
+    expect(ops.stdout).toMatch(/^wx_card +fingerprint [0-9a-f]{8}, generation 1/m)
+    const current = stack.wechat.control.accessTokens({}) as unknown
+    for (const token of JSON.stringify(current).match(/[A-Za-z0-9_-]{40,}/g) ?? []) expect(ops.stdout).not.toContain(token)
+    expect(ops.stdout).not.toContain(TEST_OA.secret)
   })
 
   it('with 30% of WeChat calls failing -1 or 45011, every request succeeds or says clearly to retry, and fetches stay bounded', async () => {

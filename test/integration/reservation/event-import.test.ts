@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseEventFile } from '../../../cloud/src/domain/eventImport'
+import type { TicketView } from '../../../cloud/src/api/models'
+import { adminDb, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
+import { startLocalStack, type LocalStack } from '../../support/localStack'
+import { runScript } from '../../support/runScript'
+
+jest.setTimeout(60_000)
+
+let stack: LocalStack
+let db: Db
+
+beforeAll(async () => {
+  stack = await startLocalStack({ maxInstances: 2, functionEnv: { TICKETCARD_RESERVE_PER_MINUTE: '3' } })
+  db = adminDb(stack.adminUrl)
+})
+
+afterAll(async () => {
+  await stack.close()
+})
+
+describe('event files', () => {
+  it('names every bad field', () => {
+    const file = openEvent('bad-file', [{ id: 'ok-session', capacity: 10 }])
+    const broken = {
+      ...file,
+      title: '',
+      limits: { perSession: 0, perEvent: 2 },
+      idNumber: 'sometimes',
+      sessions: [{ ...file.sessions[0], capacity: -1, startsAt: 'tomorrow' }],
+      surprise: true,
+    }
+    expect(() => parseEventFile(broken)).toThrow(/title: must not be empty/)
+    try {
+      parseEventFile(broken)
+    } catch (err) {
+      const text = (err as Error).message
+      for (const field of ['title', 'limits.perSession', 'idNumber', 'sessions.0.capacity', 'sessions.0.startsAt', 'surprise']) expect(text).toContain(field)
+    }
+  })
+
+  it('npm run event:import creates an event, and a changed capacity moves remaining by the same amount', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketcard-event-'))
+    try {
+      const file = path.join(dir, 'event.json')
+      const run = () => runScript('event-import', [file], { EMULATOR_ADMIN_URL: stack.adminUrl })
+      writeFileSync(file, JSON.stringify(openEvent('imported', [{ id: 'imp-s', capacity: 3 }])))
+      const created = await run()
+      expect(created.status).toBe(0)
+      expect(created.stdout).toContain('event imported: 1 sessions created, 0 updated')
+
+      const reserved = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'imp-s', requestId: 'imp-req-1', attendee: { name: '测试', phone: '13900000011' } }, 'import_user')
+      expect(reserved.ok).toBe(true)
+
+      writeFileSync(file, JSON.stringify(openEvent('imported', [{ id: 'imp-s', capacity: 10 }])))
+      expect((await run()).status).toBe(0)
+      expect(await sessionState(db, 'imp-s')).toMatchObject({ capacity: 10, remaining: 9 })
+
+      writeFileSync(file, JSON.stringify(openEvent('imported', [{ id: 'imp-s', capacity: 0 }])))
+      const refused = await run()
+      expect(refused.status).toBe(1)
+      expect(refused.stderr).toContain('sessions.imp-s.capacity: 0 is below the 1 tickets already issued')
+      expect(await sessionState(db, 'imp-s')).toMatchObject({ capacity: 10, remaining: 9 })
+
+      writeFileSync(file, '{ not json')
+      expect((await run()).status).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+it('rate-limits reserve attempts per person, shared by every instance, without taking seats', async () => {
+  await seedEvent(db, openEvent('rate', [{ id: 'rate-1', capacity: 10 }, { id: 'rate-2', capacity: 10 }, { id: 'rate-3', capacity: 10 }, { id: 'rate-4', capacity: 10 }]))
+  const attempt = (i: number) =>
+    stack.call('attendee', 'reservation.reserve', { sessionId: `rate-${i}`, requestId: `rate-req-${i}`, attendee: { name: '测试', phone: '13900000012' } }, 'rate_user')
+  const answers = await Promise.all([1, 2, 3, 4].map(attempt))
+  const codes = answers.map((a) => (a.ok ? 'ok' : a.error.code))
+  // Three attempts per minute: the fourth is refused before it reaches any seat.
+  expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(1)
+  expect(codes.filter((c) => c === 'ok' || c === 'LIMIT_REACHED')).toHaveLength(3)
+  const seatsTaken = (await Promise.all([1, 2, 3, 4].map((i) => sessionState(db, `rate-${i}`)))).reduce((n, s) => n + (10 - s.remaining), 0)
+  expect(seatsTaken).toBe(codes.filter((c) => c === 'ok').length)
+})

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+jest.setTimeout(90_000)
+
+const root = path.resolve(__dirname, '..', '..')
+
+function serve(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/serve.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  return { child, exited, out: () => stdout, err: () => stderr }
+}
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+it('npm run serve starts the three services on the given ports, answers, and stops cleanly on SIGTERM', async () => {
+  const base = 20000 + Math.floor(Math.random() * 20000)
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketcard-serve-'))
+  const ports = { EMULATOR_PORT: String(base), WECHAT_SIM_PORT: String(base + 1), GATEWAY_PORT: String(base + 2) }
+  const s = serve({ ...ports, EMULATOR_DATA: path.join(dir, 'db.sqlite') })
+  try {
+    await until(() => s.out().includes('gateway listening on'), 60_000)
+    expect(s.out().split('\n').filter((line) => line.includes('listening on'))).toEqual([
+      `emulator listening on http://127.0.0.1:${base}`,
+      `wechat listening on http://127.0.0.1:${base + 1}`,
+      `gateway listening on http://127.0.0.1:${base + 2}`,
+    ])
+    const ping = await fetch(`http://127.0.0.1:${base + 2}/api/ping`, { method: 'POST', body: '{}', headers: { 'x-wx-openid': 'oServeUser' } })
+    expect(await ping.json()).toMatchObject({ ok: true, data: { openid: 'oServeUser' } })
+
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+    await expect(fetch(`http://127.0.0.1:${base + 2}/api/ping`, { method: 'POST', body: '{}' })).rejects.toThrow()
+  } finally {
+    s.child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+it.each([
+  ['OA_APPID', 'not-an-appid'],
+  ['WECHAT_TOKEN_MODE', 'sometimes'],
+  ['TICKETCARD_ID_HMAC_KEY', 'short'],
+  ['GATEWAY_PORT', '99999'],
+])('refuses to start with a wrong %s, naming it', async (name, value) => {
+  const s = serve({ [name]: value })
+  expect(await s.exited).toBe(2)
+  expect(s.err()).toContain(name)
+  expect(s.out()).not.toContain('listening on')
+})
