@@ -57,6 +57,7 @@ export const TEXT = {
   cancelUnavailable: '场次已开始，无法取消',
   showAtGate: '入场时请出示此二维码',
   ticketsEmpty: '还没有票，去活动页预约吧',
+  noEvents: '暂时没有开放预约的活动',
   ticketHeading: '我的票券',
   checkinHeading: '扫码检票',
   checkinHint: '扫描观众出示的票券二维码或卡包二维码',

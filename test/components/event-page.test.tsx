@@ -56,3 +56,17 @@ describe('event page', () => {
     expect(await screen.findByText('城市博物馆夜场开放')).toBeTruthy()
   })
 })
+
+describe('event page with nothing to show', () => {
+  beforeEach(() => {
+    resetTaroStub()
+    useEventsStore.setState(initialEventsState)
+  })
+
+  it('says there is no event open instead of loading forever', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: { events: [] } } })
+    render(<EventPage />)
+    expect(await screen.findByText('暂时没有开放预约的活动')).toBeTruthy()
+    expect(screen.queryByText('加载中…')).toBeNull()
+  })
+})

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { WechatConfig } from '../shared/config'
 import { getDoc } from '../shared/db'
 import { isDuplicateKey } from '../shared/errors'
@@ -252,7 +252,6 @@ export interface TokenStatus {
 
 export async function tokenStatus(deps: TokenDeps): Promise<TokenStatus[]> {
   const now = (deps.now ?? Date.now)()
-  const { createHash } = await import('node:crypto')
   const kinds: TokenKind[] = ['access_token', 'wx_card']
   return Promise.all(
     kinds.map(async (kind) => {

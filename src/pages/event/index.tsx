@@ -1,8 +1,9 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import type { SessionView } from '../../../cloud/src/api/models'
 import { formatSessionTime } from '../../format/time'
-import { TEXT, errorMessage } from '../../i18n/zh-CN'
+import { LoadState } from '../../components/LoadState'
+import { TEXT } from '../../i18n/zh-CN'
 import { selectError, selectFeaturedEvent, selectLoad, selectStatus, useEventsStore } from '../../stores/events'
 import './index.css'
 
@@ -35,16 +36,7 @@ export default function EventPage() {
   if (!event) {
     return (
       <View className='page'>
-        {status === 'error' && error ? (
-          <View className='empty'>
-            <Text className='error-text'>{errorMessage(error.code)}</Text>
-            <Button className='button-secondary' onClick={() => void load()}>
-              {TEXT.retry}
-            </Button>
-          </View>
-        ) : (
-          <View className='empty'>{TEXT.loading}</View>
-        )}
+        <LoadState status={status} error={error} onRetry={() => void load()} emptyText={TEXT.noEvents} />
       </View>
     )
   }

@@ -1,7 +1,8 @@
-import { Button, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { formatSessionTime } from '../../format/time'
-import { TEXT, errorMessage } from '../../i18n/zh-CN'
+import { LoadState } from '../../components/LoadState'
+import { TEXT } from '../../i18n/zh-CN'
 import { selectById, selectOrder, selectTicketsError, selectTicketsStatus, useTicketsStore } from '../../stores/tickets'
 
 export default function TicketsPage() {
@@ -15,22 +16,10 @@ export default function TicketsPage() {
     void loadMine()
   })
 
-  if (status === 'error' && error && order.length === 0) {
-    return (
-      <View className='page'>
-        <View className='empty'>
-          <Text className='error-text'>{errorMessage(error.code)}</Text>
-          <Button className='button-secondary' onClick={() => void loadMine()}>
-            {TEXT.retry}
-          </Button>
-        </View>
-      </View>
-    )
-  }
   if (order.length === 0) {
     return (
       <View className='page'>
-        <View className='empty'>{status === 'ready' ? <Text>{TEXT.ticketsEmpty}</Text> : TEXT.loading}</View>
+        <LoadState status={status} error={error} onRetry={() => void loadMine()} emptyText={TEXT.ticketsEmpty} />
       </View>
     )
   }
