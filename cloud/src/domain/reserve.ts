@@ -121,8 +121,18 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
   if (!session || !event || !event.published) throw new DomainError('NOT_FOUND', `no session ${input.sessionId}`)
   const now = ctx.now()
   checkWindow(event, session, now)
+  // The same request may have committed since the check above (a concurrent duplicate, or a
+  // commit whose answer was lost): then that ticket is the answer to every copy of the request.
+  const committedMeanwhile = async (): Promise<TicketView | null> => {
+    const committed = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+    return committed && ticketView(committed, session, event, openid, now)
+  }
   // A cheap early refusal; the seat itself is taken (or not) by the transaction below.
-  if (session.remaining <= 0) throw new DomainError('SOLD_OUT', `session ${session._id} has no seats left`)
+  if (session.remaining <= 0) {
+    const answer = await committedMeanwhile()
+    if (answer) return answer
+    throw new DomainError('SOLD_OUT', `session ${session._id} has no seats left`)
+  }
   await consumeRateLimit(ctx, 'reserve', openid, config.reservePerMinute)
 
   const attendee = attendeeRecord(event, input, config)
@@ -143,8 +153,10 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
   try {
     ticket = await issueTicket(ctx, draft, config)
   } catch (err) {
-    // A commit whose answer was lost still made the ticket: its slots must stay taken.
-    if (!(await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId))) await releaseClaims(ctx, ticketId)
+    // A committed copy of this request keeps its slots.
+    const answer = await committedMeanwhile()
+    if (answer) return answer
+    await releaseClaims(ctx, ticketId)
     throw err
   }
   return ticketView(ticket, session, event, openid, now)

@@ -60,6 +60,16 @@ describe('one reservation per request, per person and per ID number', () => {
     expect((await sessionState(db, 'idem-s')).remaining).toBe(19)
   })
 
+  it('10 concurrent identical requests for the last seat all answer the one ticket, none SOLD_OUT', async () => {
+    await seedEvent(db, openEvent('idem-last', [{ id: 'idem-last-s', capacity: 1 }]))
+    const payload = reservePayload('idem-last-s', 2)
+    const results = await Promise.all(Array.from({ length: 10 }, () => stack.call<TicketView>('attendee', 'reservation.reserve', payload, 'idem_last_user')))
+
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(Array(10).fill('ok'))
+    expect(new Set(results.map((r) => (r.ok ? r.data.id : ''))).size).toBe(1)
+    expect(await sessionState(db, 'idem-last-s')).toMatchObject({ remaining: 0, active: [expect.objectContaining({ _openid: 'idem_last_user' })] })
+  })
+
   it('refuses a person over the per-session and per-event limits with LIMIT_REACHED', async () => {
     await seedEvent(db, openEvent('limits', [{ id: 'lim-1', capacity: 10 }, { id: 'lim-2', capacity: 10 }, { id: 'lim-3', capacity: 10 }]))
     const me = 'limit_user'
