@@ -8,6 +8,7 @@ import { discoverFunctions, type FunctionDefinition } from '../../cloud/local/ru
 import { startGateway, type Gateway } from '../../cloud/local/runtime/gateway'
 import { Runtime } from '../../cloud/local/runtime/runtime'
 import type { ApiResult } from '../../cloud/src/api/envelope'
+import { createJsonClient } from './httpClient'
 
 export const TEST_ID_HMAC_KEY = 'test-id-hmac-key-0123456789abcdef0123'
 
@@ -39,13 +40,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     functionEnv: { TICKETCARD_ID_HMAC_KEY: TEST_ID_HMAC_KEY, TICKETCARD_TEST_MODE: '1', ...options.functionEnv },
   })
   const gateway = await startGateway(runtime, { log: () => undefined })
+  const client = createJsonClient()
   const callRaw = async (fn: string, body: string, openid?: string) => {
-    const res = await fetch(`${gateway.url}/api/${fn}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) },
-      body,
-    })
-    return { status: res.status, body: (await res.json()) as ApiResult<unknown> }
+    const answer = await client.post(`${gateway.url}/api/${fn}`, body, openid ? { 'x-wx-openid': openid } : {})
+    return { status: answer.status, body: answer.body as ApiResult<unknown> }
   }
   return {
     adminUrl: emulator.adminUrl,
@@ -57,6 +55,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     },
     callRaw,
     async close() {
+      client.close()
       await gateway.close()
       await runtime.close()
       await emulator.close()

@@ -2,9 +2,9 @@
  * The local CloudBase plus the WeChat simulator, for tests of everything that talks to WeChat:
  * functions get a well-formed Official Account that the simulator knows.
  */
-import http from 'node:http'
 import { startWechatSimulator, type WechatSimulator } from '../../cloud/local/wechat'
 import type { FunctionDefinition } from '../../cloud/local/runtime/functions'
+import { createJsonClient } from './httpClient'
 import { startLocalStack, type LocalStack } from './localStack'
 
 export const TEST_OA = { appid: 'wx00000000test0a01', secret: 'testofficialaccountsecret0000001' }
@@ -28,32 +28,19 @@ export async function startWechatStack(options: { functions: FunctionDefinition[
     maxInstances: options.maxInstances ?? 8,
     functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env },
   })
-  // Every call is issued at once; the client keeps at most 256 sockets open, as a load balancer would.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 })
-  const post = (url: string, openid?: string) =>
-    new Promise<unknown>((resolve, reject) => {
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', ...(openid ? { 'x-wx-openid': openid } : {}) } }, (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-          } catch (err) {
-            reject(err)
-          }
-        })
-      })
-      req.on('error', reject)
-      req.end('{}')
-    })
+  const client = createJsonClient()
   return {
     ...stack,
     wechat,
     async burst<T>(fn: string, count: number, openid?: (i: number) => string) {
-      return Promise.all(Array.from({ length: count }, (_, i) => post(`${stack.gateway.url}/api/${fn}`, openid?.(i)))) as Promise<Array<BurstAnswer<T>>>
+      const calls = Array.from({ length: count }, (_, i) => {
+        const id = openid?.(i)
+        return client.post(`${stack.gateway.url}/api/${fn}`, '{}', id ? { 'x-wx-openid': id } : {}).then((answer) => answer.body as BurstAnswer<T>)
+      })
+      return Promise.all(calls)
     },
     async close() {
-      agent.destroy()
+      client.close()
       await stack.close()
       await wechat.close()
     },

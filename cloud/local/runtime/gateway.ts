@@ -154,7 +154,8 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+    // A deep accept queue: bursts of connections wait instead of being reset.
+    server.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', backlog: 4096 }, resolve)
   })
   const { port } = server.address() as AddressInfo
   server.keepAliveTimeout = 5000
