@@ -13,8 +13,7 @@ const taroBin = path.resolve(__dirname, '..', 'node_modules', '@tarojs', 'cli', 
 async function main(): Promise<void> {
   const ports = stackPorts()
   await startBackend(ports)
-  process.env.EMULATOR_ADMIN_URL = `http://127.0.0.1:${ports.emulator}/admin`
-  const seeded = await importEvent(adminContext(), demoEvent())
+  const seeded = await importEvent(adminContext(`http://127.0.0.1:${ports.emulator}/admin`), demoEvent())
   console.log(`demo event "${seeded.eventId}" ready (${seeded.created.length + seeded.updated.length} sessions)`)
   console.log(`h5 building… (about 20 s on first start)`)
   await startService(

@@ -52,7 +52,7 @@ beforeEach(async () => {
 })
 
 afterEach(async () => {
-  await page.close()
+  await page?.close()
 })
 
 test('opens the app, goes from the event page to the reservation form and back', async () => {

@@ -2,19 +2,14 @@
  * Direct database access for tests, through the real wx-server-sdk pointed at a local emulator:
  * seeding events and reading back what the functions wrote.
  */
-import { sdkEnvironment } from '../../cloud/local/runtime/runtime'
 import { importEvent, parseEventFile, type EventFile } from '../../cloud/src/domain/eventImport'
 import type { SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
+import { adminContext, type AdminContext } from '../../scripts/adminDatabase'
 
-type Cloud = typeof import('wx-server-sdk')
-export type Db = ReturnType<Cloud['database']>
+export type Db = AdminContext['db']
 
 export function adminDb(adminUrl: string): Db {
-  Object.assign(process.env, sdkEnvironment(adminUrl, 'local-dev'))
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const cloud = require('wx-server-sdk') as Cloud
-  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-  return cloud.database({ throwOnNotFound: false } as Parameters<Cloud['database']>[0])
+  return adminContext(adminUrl).db
 }
 
 export async function seedEvent(db: Db, file: unknown): Promise<EventFile> {
