@@ -46,16 +46,18 @@ async function claimSlot(ctx: CallContext, rule: ClaimRule, ticketId: string, op
   throw rule.refusal
 }
 
-/** Takes a slot under every rule, or none: on a refusal the slots taken so far are given back. */
+/**
+ * Takes a slot under every rule, or none. The rules touch different documents, so they are tried
+ * at once; on any refusal every slot taken is given back and the first rule's refusal is reported.
+ */
 export async function claimAll(ctx: CallContext, rules: ClaimRule[], ticketId: string, openid: string): Promise<string[]> {
-  const taken: string[] = []
-  try {
-    for (const rule of rules) taken.push(await claimSlot(ctx, rule, ticketId, openid))
-    return taken
-  } catch (err) {
+  const outcomes = await Promise.allSettled(rules.map((rule) => claimSlot(ctx, rule, ticketId, openid)))
+  const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+  if (refused) {
     await releaseClaims(ctx, ticketId)
-    throw err
+    throw refused.reason
   }
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<string>).value)
 }
 
 /** Gives back every slot a ticket holds (cancellation, or a reservation that failed). */

@@ -113,10 +113,13 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
   const config = reservationConfig()
   const ticketId = ticketIdFor(openid, input.requestId)
 
-  const done = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+  // Independent reads, at once: a retried request's ticket, and the session asked for.
+  const [done, session] = await Promise.all([
+    getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId),
+    getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, input.sessionId),
+  ])
   if (done) return viewOf(ctx, done, openid)
 
-  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, input.sessionId)
   const event = session && (await getDoc<EventRecord>(ctx.db, COLLECTIONS.events, session.eventId))
   if (!session || !event || !event.published) throw new DomainError('NOT_FOUND', `no session ${input.sessionId}`)
   const now = ctx.now()
