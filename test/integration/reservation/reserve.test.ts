@@ -1,5 +1,5 @@
 import type { TicketView } from '../../../cloud/src/api/models'
-import type { ClaimRecord, TicketRecord } from '../../../cloud/src/domain/records'
+import type { ClaimRecord, JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
 import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 
@@ -114,6 +114,23 @@ describe('cancellation', () => {
     const again = await stack.call<TicketView>('attendee', 'reservation.reserve', reservePayload('can-s', 3), me)
     expect(again.ok).toBe(true)
     expect((await sessionState(db, 'can-s')).remaining).toBe(0)
+  })
+})
+
+describe('cancelling a ticket that is in the card pack', () => {
+  it('queues the card invalidation in the outbox in the same step as the cancel', async () => {
+    await seedEvent(db, openEvent('card-cancel', [{ id: 'cc-s', capacity: 3 }]))
+    const reserved = await stack.call<TicketView>('attendee', 'reservation.reserve', reservePayload('cc-s', 9), 'card_user')
+    if (!reserved.ok) throw new Error(JSON.stringify(reserved))
+    // As the card-pack flow will record it once the user has added the card (_.set: the field
+    // holds null, which a merged nested update cannot write into).
+    await db.collection('tickets').doc(reserved.data.id).update({ data: { card: db.command.set({ cardId: 'pCardForTest', addedAt: new Date() }) } })
+
+    expect(await stack.call('attendee', 'tickets.cancel', { ticketId: reserved.data.id }, 'card_user')).toMatchObject({ ok: true, data: { status: 'cancelled' } })
+    const jobs = (await allDocs<JobRecord>(db, 'jobs')).filter((j) => j._id === `card.unavailable:${reserved.data.id}`)
+    expect(jobs).toEqual([
+      expect.objectContaining({ type: 'card.unavailable', state: 'pending', attempts: 0, payload: { cardId: 'pCardForTest', code: reserved.data.code, reason: '预约已取消' } }),
+    ])
   })
 })
 
