@@ -1,5 +1,0 @@
-export { discoverFunctions, defineFunctionAt, type FunctionDefinition, type FunctionSource } from './functions'
-export { startGateway, OPENID_HEADER, type Gateway, type GatewayOptions } from './gateway'
-export { InvocationError } from './pool'
-export type { InvocationIdentity } from './protocol'
-export { Runtime, sdkEnvironment, DEFAULT_MAX_INSTANCES, type RuntimeOptions, type TimerRun } from './runtime'
