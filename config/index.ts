@@ -12,6 +12,17 @@ function outputRootFor(target: string | undefined): string {
   return !target || target === 'weapp' ? 'dist' : `dist-${target}`
 }
 
+/**
+ * Where non-weapp targets reach the backend (`TICKETCARD_API_BASE` overrides). H5 is served beside
+ * the gateway (the dev and test servers proxy `/api`), so a relative path works there. A
+ * mini-program has no origin of its own, so Alipay and ByteDance need an absolute URL: by default
+ * the local gateway (`npm run dev` / `serve`), which their IDEs' simulators reach on this machine.
+ */
+function apiBaseFor(target: string | undefined): string {
+  if (process.env.TICKETCARD_API_BASE) return process.env.TICKETCARD_API_BASE
+  return target === 'h5' ? '/api' : `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8787}/api`
+}
+
 export default defineConfig<'webpack5'>(async (merge, { mode }) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'ticketcard',
@@ -27,9 +38,7 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     outputRoot: outputRootFor(process.env.TARO_ENV),
     plugins: [],
     defineConstants: {
-      // Where non-weapp targets reach the backend. Relative by default: the dev server and the
-      // test server proxy /api to the local gateway, production puts CloudBase HTTP access there.
-      API_BASE: JSON.stringify(process.env.TICKETCARD_API_BASE ?? '/api'),
+      API_BASE: JSON.stringify(apiBaseFor(process.env.TARO_ENV)),
     },
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),

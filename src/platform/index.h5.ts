@@ -1,4 +1,5 @@
-import type { PlatformCapabilities } from './types'
+import type { PlatformCapabilities, RandomHex } from './types'
+import { toHex } from './hex'
 
 export type { PlatformCapabilities }
 
@@ -10,3 +11,6 @@ export const capabilities: PlatformCapabilities = {
 }
 
 export function initPlatform(): void {}
+
+/** Browsers have Web Crypto. */
+export const randomHex: RandomHex = async (bytes) => toHex(crypto.getRandomValues(new Uint8Array(bytes)))

@@ -1,4 +1,5 @@
-import type { PlatformCapabilities } from './types'
+import type { PlatformCapabilities, RandomHex } from './types'
+import { weakRandomHex } from './hex'
 
 export type { PlatformCapabilities }
 
@@ -10,3 +11,6 @@ export const capabilities: PlatformCapabilities = {
 }
 
 export function initPlatform(): void {}
+
+/** Alipay and ByteDance offer mini-programs no CSPRNG (no Web Crypto, no getRandomValues). */
+export const randomHex: RandomHex = async (bytes) => weakRandomHex(bytes)

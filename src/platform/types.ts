@@ -7,3 +7,6 @@ export interface PlatformCapabilities {
   /** Subscribe messages for reminders. */
   subscribeMessage: boolean
 }
+
+/** Random bytes as lowercase hex, from the best source the host offers. */
+export type RandomHex = (bytes: number) => Promise<string>

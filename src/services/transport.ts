@@ -13,11 +13,12 @@ export type { FunctionRequest }
 export async function invoke<T>(fn: string, request: FunctionRequest): Promise<ApiResult<T>> {
   let response: Taro.request.SuccessCallbackResult<Record<string, unknown>>
   try {
+    const openid = await developmentOpenid()
     response = await Taro.request({
       url: `${API_BASE}/${fn}`,
       method: 'POST',
       data: request,
-      header: { 'content-type': 'application/json', 'x-wx-openid': developmentOpenid() },
+      header: { 'content-type': 'application/json', 'x-wx-openid': openid },
       dataType: 'json',
     })
   } catch (err) {

@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import type { ApiError } from '../../cloud/src/api/errors'
 import type { TicketView } from '../../cloud/src/api/models'
 import type { ReservePayload } from '../../cloud/src/api/validation'
+import { randomHex } from '../platform'
 import { callAction } from '../services/api'
 import { useTicketsStore } from './tickets'
 
@@ -12,10 +13,10 @@ interface State {
   error: ApiError | null
   ticket: TicketView | null
   /**
-   * One request id per filled form: a retry after a lost answer reuses it, so the backend hands
-   * back the same ticket instead of making a second one.
+   * One request id per filled form, drawn at the first submit: a retry after a lost answer reuses
+   * it, so the backend hands back the same ticket instead of making a second one.
    */
-  requestId: string
+  requestId: string | null
 }
 
 interface Actions {
@@ -26,20 +27,22 @@ interface Actions {
 
 export type ReservationStore = State & Actions
 
-export function newRequestId(): string {
-  const bytes = new Uint8Array(16)
-  globalThis.crypto.getRandomValues(bytes)
-  return `r${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`
+/** Random bytes come from the host, asynchronously (WeChat's logic layer has no Web Crypto). */
+export async function newRequestId(): Promise<string> {
+  return `r${await randomHex(16)}`
 }
 
-export const initialReservationState = (): State => ({ status: 'idle', error: null, ticket: null, requestId: newRequestId() })
+export const initialReservationState = (): State => ({ status: 'idle', error: null, ticket: null, requestId: null })
 
 export const useReservationStore = create<ReservationStore>()((set, get) => ({
   ...initialReservationState(),
   submit: async (sessionId, attendee) => {
     if (get().status === 'submitting') return
     set({ status: 'submitting', error: null })
-    const result = await callAction('reservation.reserve', { sessionId, requestId: get().requestId, attendee })
+    const requestId = get().requestId ?? (await newRequestId())
+    // A form reset while the id was drawn starts afresh; only this form keeps this id.
+    if (get().status === 'submitting') set({ requestId })
+    const result = await callAction('reservation.reserve', { sessionId, requestId, attendee })
     if (result.ok) {
       useTicketsStore.getState().remember(result.data)
       set({ status: 'done', ticket: result.data })

@@ -1,4 +1,4 @@
-import { act, fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import ReservePage from '../../src/pages/reserve'
 import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialReservationState, useReservationStore } from '../../src/stores/reservation'
@@ -69,6 +69,8 @@ describe('reservation form', () => {
     fireEvent.click(screen.getByText('提交预约'))
     fireEvent.click(screen.getByText('提交中…'))
     fireEvent.click(screen.getByText('提交中…'))
+    // The request leaves once the request id is drawn (asynchronously, from the host's randomness).
+    await waitFor(() => expect(request).toHaveBeenCalled())
     expect(request).toHaveBeenCalledTimes(1)
     const sent = request.mock.calls[0][0].data as { action: string; payload: { requestId: string; attendee: unknown } }
     expect(sent.action).toBe('reservation.reserve')
