@@ -1,0 +1,118 @@
+/**
+ * What each mini-program host's logic layer offers a built bundle, as the harness models it.
+ * Everything not listed here is absent: the sandbox starts from a bare V8 context (ECMAScript
+ * built-ins only, no `console`, timers, `fetch`, `crypto`, `TextEncoder`, `URL` or `localStorage`)
+ * and adds exactly these names. Sources are cited per fact; `../shared/docs/miniprogram-hosts.md`
+ * keeps the same facts for the whole team.
+ */
+
+export type HostName = 'weapp' | 'alipay' | 'tt'
+
+export interface HostModel {
+  name: HostName
+  /** The host API object's global name. */
+  apiObject: 'wx' | 'my' | 'tt'
+  /** Where `npm run build:<target>` writes the bundle, relative to the repository root. */
+  distDir: string
+  /** Page template and style extensions, to tell a page folder apart from a chunk. */
+  templateExt: string
+  /**
+   * Globals besides the ECMAScript built-ins and the API object. `console` and the four timer
+   * functions are on every host.
+   */
+  extraGlobals: readonly string[]
+  /**
+   * Names every module's wrapper function binds to `undefined`, so a bundle reading them as free
+   * identifiers gets `undefined` (not a ReferenceError), as on the host.
+   */
+  shadowedInModules: readonly string[]
+  /** `globalThis` is a reachable name. */
+  hasGlobalThis: boolean
+}
+
+/**
+ * WeChat. Globals: developers.weixin.qq.com/miniprogram/dev/reference (App, Page, Component,
+ * Behavior, getApp, getCurrentPages, require/module/exports, requirePlugin, console, timers;
+ * WXWebAssembly since base library 2.13.0, not WebAssembly). No window or document
+ * (framework/app-service: "逻辑层并非运行在浏览器中…如 window、document 等"). `global` is a plain
+ * writable object: compiled app-service.js files open with `var global = global || {}`.
+ * `globalThis` exists on current clients (V8 / JavaScriptCore) but not on some old ones (uni-app
+ * issues 4117, 4312): modelled present, so code must not rely on it carrying anything.
+ * Module wrapper: every file is compiled as `define("path.js", function(require, module, exports,
+ * window, document, frames, self, location, navigator, localStorage, history, Caches, screen,
+ * alert, confirm, prompt, XMLHttpRequest, WebSocket, Reporter, webkit, WeixinJSCore) {...})` and
+ * called with the first three only (seen in real app-service.js bundles; `fetch` is absent from
+ * the current list, so it is simply an undefined global). eval and `new Function` are refused,
+ * except `new Function('return this')` (framework/runtime/js-support, 运行限制).
+ */
+const WEAPP_SHADOWED = [
+  'window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage', 'history', 'Caches',
+  'screen', 'alert', 'confirm', 'prompt', 'XMLHttpRequest', 'WebSocket', 'Reporter', 'webkit', 'WeixinJSCore',
+] as const
+
+/**
+ * Alipay. The worker entry Alipay's IDE generates (`index$.worker.js`) sets on `self`:
+ * getCurrentPages, getApp, Page, App, my (and its alias abridge), Component, $global,
+ * requirePlugin. The engine forbids access to `globalThis` and `global` (Alipay docs,
+ * "小程序的 JavaScript 引擎"); `navigator` is a host global (Taro's alipay plugin, program.ts:
+ * "支付宝系小程序全局就有 navigator 对象，不需要模拟", so the build does not inject its own).
+ * eval / new Function: no Alipay statement found; modelled refused like the other hosts.
+ * Module wrapper parameters: not documented; modelled as the reserved names (window, document,
+ * self, location, XMLHttpRequest, fetch), which a module may not use.
+ */
+const ALIPAY_SHADOWED = ['window', 'document', 'self', 'location', 'XMLHttpRequest', 'fetch'] as const
+
+/**
+ * ByteDance (Douyin). tt bundles call App, Page, Component, getApp, getCurrentPages and tt.* as
+ * globals; timers exist; `globalThis` is absent (zyrong/miniprogram-polyfill#1: "字节小程序目前不
+ * 存在globalThis"); no eval, no `new Function` (docs, 逻辑层: "不支持 eval；不支持 new Function()
+ * 创建函数"; the `return this` exception is WeChat's, kept here since Taro's chunk runtime needs
+ * some way to the global object and tt bundles run). Module wrapper, from real tt bundles:
+ * `define("x.js", function(require, module, exports, window, document, frames, self, location,
+ * navigator, localStorage, history, Caches, screen, alert, confirm, prompt, fetch,
+ * XMLHttpRequest, WebSocket, webkit, ttJSCore, Reporter, print) {...})`.
+ */
+const TT_SHADOWED = [
+  'window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage', 'history', 'Caches', 'screen',
+  'alert', 'confirm', 'prompt', 'fetch', 'XMLHttpRequest', 'WebSocket', 'webkit', 'ttJSCore', 'Reporter', 'print',
+] as const
+
+export const HOSTS: Record<HostName, HostModel> = {
+  weapp: {
+    name: 'weapp',
+    apiObject: 'wx',
+    distDir: 'dist',
+    templateExt: '.wxml',
+    extraGlobals: ['App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'requirePlugin', 'global', 'WXWebAssembly'],
+    shadowedInModules: WEAPP_SHADOWED,
+    hasGlobalThis: true,
+  },
+  alipay: {
+    name: 'alipay',
+    apiObject: 'my',
+    distDir: 'dist-alipay',
+    templateExt: '.axml',
+    extraGlobals: ['App', 'Page', 'Component', 'getApp', 'getCurrentPages', 'requirePlugin', 'abridge', '$global', 'navigator'],
+    shadowedInModules: ALIPAY_SHADOWED,
+    hasGlobalThis: false,
+  },
+  tt: {
+    name: 'tt',
+    apiObject: 'tt',
+    distDir: 'dist-tt',
+    templateExt: '.ttml',
+    extraGlobals: ['App', 'Page', 'Component', 'getApp', 'getCurrentPages', 'requirePlugin', 'TTWebAssembly'],
+    shadowedInModules: TT_SHADOWED,
+    hasGlobalThis: false,
+  },
+}
+
+/** Globals every host has beyond ECMAScript. */
+export const COMMON_GLOBALS = ['console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] as const
+
+/** What a browser or Node has and no mini-program logic layer does: the sandbox never offers them. */
+export const BROWSER_ONLY_GLOBALS = [
+  'crypto', 'fetch', 'localStorage', 'sessionStorage', 'XMLHttpRequest', 'TextEncoder', 'TextDecoder',
+  'atob', 'btoa', 'URL', 'URLSearchParams', 'structuredClone', 'queueMicrotask', 'process', 'Buffer',
+  'WebAssembly',
+] as const

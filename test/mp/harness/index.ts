@@ -1,0 +1,3 @@
+export { MiniProgram, PageHandle, BundleError, parseUrl, type MiniProgramOptions, type ElementQuery } from './miniProgram'
+export { HOSTS, type HostName, type HostModel } from './hosts'
+export { HostState, type CloudBackend, type HarnessUser } from './hostApi'

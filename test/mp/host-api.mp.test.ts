@@ -1,0 +1,107 @@
+/**
+ * The host API the harness offers the weapp bundle: what it implements behaves as WeChat
+ * documents (callbacks with errMsg, answers chosen by the test), and what it does not implement
+ * fails loudly, naming the API.
+ */
+import { addCard as walletAdd, cardExt, cardTicket, createCard, firstItem, startSim, type TestSim } from '../integration/wechat/support'
+import { MiniProgram } from './harness'
+import { announceTarget } from './support'
+
+type HostAnswer = { errMsg: string } & Record<string, unknown>
+
+let sim: TestSim
+let token: string
+
+beforeAll(async () => {
+  announceTarget('weapp', 'host API')
+  sim = await startSim()
+  token = await sim.token()
+})
+
+afterAll(async () => {
+  await sim?.close()
+})
+
+/** Calls `wx.<api>(options)` from inside the bundle's logic layer and waits for its callback. */
+function callInside(mp: MiniProgram, api: string, options: unknown, inTap = false): Promise<HostAnswer> {
+  return mp[inTap ? 'probeInTap' : 'probe'](`return new Promise(function (done) {
+    var options = ${JSON.stringify(options)}
+    options.success = done
+    options.fail = done
+    wx.${api}(options)
+  })`) as Promise<HostAnswer>
+}
+
+test('an API the harness does not implement throws, naming it, instead of pretending to work', () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    expect(() => mp.probe('wx.getLocation({ type: "gcj02" })')).toThrow('wx.getLocation is not implemented by the mini-program harness')
+    expect(() => mp.probe('wx.chooseImage({})')).toThrow(/wx\.chooseImage is not implemented/)
+  } finally {
+    mp.close()
+  }
+})
+
+test('wx.addCard and wx.openCard go to the simulator wallet; a closed sheet is addCard:fail cancel', async () => {
+  const mp = MiniProgram.load({ target: 'weapp', user: { openid: 'o_harness_wallet' }, wechatBaseUrl: sim.sim.baseUrl })
+  try {
+    const cardId = await createCard(sim, token)
+    const ticket = await cardTicket(sim, token)
+    const ext = cardExt(sim, { ticket, cardId, code: '123456789012345678' })
+
+    const added = await callInside(mp, 'addCard', { cardList: [{ cardId, cardExt: ext }] })
+    expect(added.errMsg).toBe('addCard:ok')
+    const [item] = added.cardList as { cardId: string; code: string; isSuccess: boolean }[]
+    expect(item).toMatchObject({ cardId, isSuccess: true })
+    expect(item.code).not.toBe('123456789012345678') // encrypted, as the phone answers it
+    expect(sim.sim.control.code({ cardId, code: '123456789012345678' })?.openid).toBe('o_harness_wallet')
+
+    const replayed = await callInside(mp, 'addCard', { cardList: [{ cardId, cardExt: ext }] })
+    expect(replayed.errMsg).toMatch(/^addCard:fail /)
+
+    const opened = await callInside(mp, 'openCard', { cardList: [{ cardId, code: '123456789012345678' }] })
+    expect(opened.errMsg).toBe('openCard:ok')
+
+    mp.state.addCardOutcome = 'cancel'
+    const cancelled = await callInside(mp, 'addCard', { cardList: [{ cardId, cardExt: cardExt(sim, { ticket, cardId, code: '223456789012345678' }) }] })
+    expect(cancelled.errMsg).toBe('addCard:fail cancel')
+    expect(mp.state.calledWith('addCard')).toHaveLength(3)
+    // The wallet itself still takes a card the harness did not touch.
+    expect(firstItem(await walletAdd(sim, 'o_other', cardId, cardExt(sim, { ticket, cardId, code: '323456789012345678' }))).isSuccess).toBe(true)
+  } finally {
+    mp.close()
+  }
+})
+
+test('scanCode answers the code the test queued; storage belongs to one user', async () => {
+  const first = MiniProgram.load({ target: 'weapp', user: { openid: 'o_first' } })
+  const second = MiniProgram.load({ target: 'weapp', user: { openid: 'o_second' } })
+  try {
+    first.state.scanQueue.push('987654321098765432')
+    const scanned = await callInside(first, 'scanCode', { onlyFromCamera: true })
+    expect(scanned).toMatchObject({ errMsg: 'scanCode:ok', result: '987654321098765432', scanType: 'QR_CODE' })
+
+    first.probe('wx.setStorageSync("k", { n: 1 })')
+    expect(first.probe('return wx.getStorageSync("k").n')).toBe(1)
+    expect(second.probe('return wx.getStorageSync("k")')).toBe('')
+  } finally {
+    first.close()
+    second.close()
+  }
+})
+
+test('requestSubscribeMessage outside a tap fails as WeChat does; inside one it answers what the test chose', async () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    mp.state.subscribeAnswer = { tmplA: 'accept', tmplB: 'reject' }
+    const outside = await callInside(mp, 'requestSubscribeMessage', { tmplIds: ['tmplA'] })
+    expect(outside).toMatchObject({ errCode: 20004 })
+    expect(outside.errMsg).toMatch(/TAP gesture/)
+
+    const inside = await callInside(mp, 'requestSubscribeMessage', { tmplIds: ['tmplA', 'tmplB'] }, true)
+    expect(inside).toMatchObject({ errMsg: 'requestSubscribeMessage:ok', tmplA: 'accept', tmplB: 'reject' })
+    expect(mp.state.calledWith('requestSubscribeMessage')).toEqual([{ tmplIds: ['tmplA'], outsideTap: true }, { tmplIds: ['tmplA', 'tmplB'] }])
+  } finally {
+    mp.close()
+  }
+})
