@@ -383,7 +383,7 @@ function stripCallbacks(options: Options): Record<string, unknown> {
   return copy
 }
 
-/** The URL the request really goes to, or null when its origin is not one the test mapped. */
+/** The URL the request really goes to: a mapped origin, or loopback as it is; null for anything else. */
 export function routeUrl(url: string, origins: Record<string, string>): string | null {
   let parsed: URL
   try {
@@ -392,5 +392,7 @@ export function routeUrl(url: string, origins: Record<string, string>): string |
     return null // relative or malformed: the host has no base URL to resolve it against
   }
   const mapped = origins[parsed.origin]
-  return mapped ? `${mapped}${parsed.pathname}${parsed.search}` : null
+  if (mapped) return `${mapped}${parsed.pathname}${parsed.search}`
+  // This machine's own servers are reachable as they are; anything else is outside the sandbox.
+  return ['127.0.0.1', 'localhost'].includes(parsed.hostname) ? url : null
 }
