@@ -21,12 +21,21 @@ export interface WechatStack extends LocalStack {
   burst<T = unknown>(fn: string, count: number, openid?: (i: number) => string): Promise<Array<BurstAnswer<T>>>
 }
 
-export async function startWechatStack(options: { functions: FunctionDefinition[]; maxInstances?: number; env?: Record<string, string> }): Promise<WechatStack> {
+export interface WechatStackOptions {
+  functions: FunctionDefinition[]
+  maxInstances?: number
+  env?: Record<string, string>
+  /** Runs once the simulator is up, before the functions start; its answer joins their environment. */
+  prepare?: (wechat: WechatSimulator) => Promise<Record<string, string>>
+}
+
+export async function startWechatStack(options: WechatStackOptions): Promise<WechatStack> {
   const wechat = await startWechatSimulator({ accounts: [TEST_OA], log: () => undefined })
+  const prepared = options.prepare ? await options.prepare(wechat) : {}
   const stack = await startLocalStack({
     functions: options.functions,
     maxInstances: options.maxInstances ?? 8,
-    functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env },
+    functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env, ...prepared },
   })
   const client = createJsonClient()
   return {

@@ -14,6 +14,10 @@ export interface ActionContract {
   'tickets.get': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
   'tickets.byCode': { fn: 'attendee'; payload: { code: string }; result: TicketView }
   'tickets.cancel': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
+  'tickets.fromCard': { fn: 'attendee'; payload: { cardId: string; encryptCode: string }; result: TicketView }
+  'card.ext': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; cardExt: string } }
+  'card.added': { fn: 'attendee'; payload: { ticketId: string; encryptCode: string }; result: { card: 'added' | 'pending' } }
+  'card.open': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; code: string } }
 }
 
 export type ActionName = keyof ActionContract
@@ -29,4 +33,8 @@ export const ACTION_FUNCTION: { [A in ActionName]: ActionContract[A]['fn'] } = {
   'tickets.get': 'attendee',
   'tickets.byCode': 'attendee',
   'tickets.cancel': 'attendee',
+  'tickets.fromCard': 'attendee',
+  'card.ext': 'attendee',
+  'card.added': 'attendee',
+  'card.open': 'attendee',
 }

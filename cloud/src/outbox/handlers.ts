@@ -1,3 +1,4 @@
+import { decryptCode, recordCardAdded } from '../domain/cardPack'
 import type { JobRecord } from '../domain/records'
 import { callWithAccessToken } from '../wechat/client'
 import { WechatError } from '../wechat/errors'
@@ -30,6 +31,11 @@ export function wechatJobHandlers(deps: TokenDeps): Record<string, JobHandler> {
     }
   }
   return {
+    // card.added could not reach WeChat to decrypt: finish it now.
+    'card.confirm': async (job) => {
+      const code = await decryptCode(deps, str(job, 'encryptCode'))
+      await recordCardAdded(deps.db, str(job, 'ticketId'), str(job, 'cardId'), code, new Date())
+    },
     'card.unavailable': tolerant('card.unavailable', (job) =>
       call('/card/code/unavailable', { card_id: str(job, 'cardId'), code: str(job, 'code'), reason: job.payload.reason ?? '预约已取消' }).then(() => undefined),
     ),

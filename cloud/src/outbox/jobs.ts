@@ -2,7 +2,7 @@ import { COLLECTIONS, type JobRecord } from '../domain/records'
 import type { Transaction } from '../domain/transaction'
 
 /** The WeChat side effects the outbox knows how to carry out. */
-export type JobType = 'card.unavailable' | 'card.consume' | 'card.updateuser' | 'subscribe.send'
+export type JobType = 'card.confirm' | 'card.unavailable' | 'card.consume' | 'card.updateuser' | 'subscribe.send'
 
 /**
  * A job for the outbox, written in the same transaction as the state change that calls for it, so

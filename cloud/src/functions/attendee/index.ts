@@ -1,8 +1,9 @@
+import { cardAdded, cardExt, cardOpen, ticketFromCard } from '../../domain/cardPack'
 import { reserve } from '../../domain/reserve'
 import { cancelTicket, getTicket, getTicketByCode, listEvents, myTickets } from '../../domain/tickets'
 import { defineFunction } from '../../shared/handler'
 
-/** Everything an attendee does: browse sessions, reserve, see and cancel their tickets. */
+/** Everything an attendee does: browse sessions, reserve, see and cancel their tickets, carry them in the card pack. */
 export const main = defineFunction('attendee', {
   'events.list': listEvents,
   'reservation.reserve': reserve,
@@ -10,4 +11,8 @@ export const main = defineFunction('attendee', {
   'tickets.get': getTicket,
   'tickets.byCode': getTicketByCode,
   'tickets.cancel': cancelTicket,
+  'tickets.fromCard': ticketFromCard,
+  'card.ext': cardExt,
+  'card.added': cardAdded,
+  'card.open': cardOpen,
 })
