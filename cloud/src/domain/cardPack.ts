@@ -6,9 +6,10 @@
  */
 import * as v from 'valibot'
 import type { TicketView } from '../api/models'
-import { ticketRefSchema, validate } from '../api/validation'
+import { ticketRefSchema } from '../api/validation'
 import { signCardExt } from '../card/signer'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
+import { parsePayload } from './payload'
 import { enqueue } from '../outbox/worker'
 import { ConfigError, reservationConfig, wechatConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
@@ -35,12 +36,6 @@ function requireCard(): string {
   const cardId = configuredCardId()
   if (!cardId) throw new DomainError('CARD_UNAVAILABLE', 'this deployment has no WeChat card configured (TICKETCARD_CARD_ID)')
   return cardId
-}
-
-function parse<T extends v.GenericSchema>(schema: T, payload: unknown): v.InferOutput<T> {
-  const result = validate(schema, payload ?? {})
-  if (!result.ok) throw new DomainError('INVALID_INPUT', 'payload is invalid', result.fields)
-  return result.value
 }
 
 function notFound(what: string): DomainError {
@@ -70,7 +65,7 @@ export async function decryptCode(deps: TokenDeps, encrypted: string): Promise<s
 
 /** card.ext: a signed cardExt for the owner's active ticket, with the cached `wx_card` api_ticket. */
 export async function cardExt(ctx: CallContext, payload: unknown): Promise<{ cardId: string; cardExt: string }> {
-  const { ticketId } = parse(ticketRefSchema, payload)
+  const { ticketId } = parsePayload(ticketRefSchema, payload)
   const openid = requireOpenid(ctx)
   const cardId = requireCard()
   const ticket = await ownTicket(ctx, ticketId, openid)
@@ -110,7 +105,7 @@ export async function recordCardAdded(db: CallContext['db'], ticketId: string, c
  * (never lost) and the answer says `pending`.
  */
 export async function cardAdded(ctx: CallContext, payload: unknown): Promise<{ card: 'added' | 'pending' }> {
-  const { ticketId, encryptCode: encrypted } = parse(cardAddedSchema, payload)
+  const { ticketId, encryptCode: encrypted } = parsePayload(cardAddedSchema, payload)
   const openid = requireOpenid(ctx)
   const cardId = requireCard()
   const ticket = await ownTicket(ctx, ticketId, openid)
@@ -130,7 +125,7 @@ export async function cardAdded(ctx: CallContext, payload: unknown): Promise<{ c
 
 /** card.open: what `wx.openCard` needs, the plain code (the owner's, for a card in the pack). */
 export async function cardOpen(ctx: CallContext, payload: unknown): Promise<{ cardId: string; code: string }> {
-  const { ticketId } = parse(ticketRefSchema, payload)
+  const { ticketId } = parsePayload(ticketRefSchema, payload)
   const openid = requireOpenid(ctx)
   const ticket = await ownTicket(ctx, ticketId, openid)
   if (!ticket.card) throw new DomainError('CARD_UNAVAILABLE', `ticket ${ticketId} has no card in the card pack`)
@@ -139,7 +134,7 @@ export async function cardOpen(ctx: CallContext, payload: unknown): Promise<{ ca
 
 /** tickets.fromCard: the card's entry back into the app carries card_id and the encrypted code. */
 export async function ticketFromCard(ctx: CallContext, payload: unknown): Promise<TicketView> {
-  const { cardId, encryptCode: encrypted } = parse(fromCardSchema, payload)
+  const { cardId, encryptCode: encrypted } = parsePayload(fromCardSchema, payload)
   const openid = requireOpenid(ctx)
   await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
   if (cardId !== configuredCardId()) throw notFound('(from card)')

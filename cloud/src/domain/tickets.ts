@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import type { EventView, TicketView } from '../api/models'
-import { emptyPayloadSchema, ticketRefSchema, validate } from '../api/validation'
+import { emptyPayloadSchema, ticketRefSchema } from '../api/validation'
 import { reservationConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
 import { DomainError } from '../shared/errors'
@@ -8,17 +8,12 @@ import type { CallContext } from '../shared/handler'
 import { releaseClaims } from './claims'
 import { consumeRateLimit } from './rateLimit'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
+import { parsePayload } from './payload'
 import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
 import { requireOpenid, viewOf } from './reserve'
 import { isWellFormedTicketCode } from './ticketCode'
 import { withTransaction } from './transaction'
 import { eventView, ticketView } from './views'
-
-function parse<T extends v.GenericSchema>(schema: T, payload: unknown): v.InferOutput<T> {
-  const result = validate(schema, payload ?? {})
-  if (!result.ok) throw new DomainError('INVALID_INPUT', 'payload is invalid', result.fields)
-  return result.value
-}
 
 /** The same answer whether the ticket does not exist or is someone else's: nothing leaks. */
 function notFound(ticketId: string): DomainError {
@@ -27,7 +22,7 @@ function notFound(ticketId: string): DomainError {
 
 /** events.list: published events with their sessions and live remaining seats. */
 export async function listEvents(ctx: CallContext, payload: unknown): Promise<{ events: EventView[] }> {
-  parse(emptyPayloadSchema, payload)
+  parsePayload(emptyPayloadSchema, payload)
   const events = await findMany<EventRecord>(ctx.db, COLLECTIONS.events, { published: true }, { orderBy: ['reservationOpensAt', 'asc'] })
   if (events.length === 0) return { events: [] }
   const _ = ctx.db.command
@@ -37,7 +32,7 @@ export async function listEvents(ctx: CallContext, payload: unknown): Promise<{ 
 
 /** tickets.mine: the caller's tickets, newest first. */
 export async function myTickets(ctx: CallContext, payload: unknown): Promise<{ tickets: TicketView[] }> {
-  parse(emptyPayloadSchema, payload)
+  parsePayload(emptyPayloadSchema, payload)
   const openid = requireOpenid(ctx)
   const tickets = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { _openid: openid }, { orderBy: ['createdAt', 'desc'], limit: 100 })
   if (tickets.length === 0) return { tickets: [] }
@@ -56,7 +51,7 @@ export async function myTickets(ctx: CallContext, payload: unknown): Promise<{ t
 
 /** tickets.get: one ticket, owner only. */
 export async function getTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
-  const { ticketId } = parse(ticketRefSchema, payload)
+  const { ticketId } = parsePayload(ticketRefSchema, payload)
   const openid = requireOpenid(ctx)
   const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
   if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
@@ -67,7 +62,7 @@ const codeLookupSchema = v.strictObject({ code: v.pipe(v.string('INVALID_VALUE')
 
 /** tickets.byCode: the owner coming back from the card pack holds only the code. Rate limited. */
 export async function getTicketByCode(ctx: CallContext, payload: unknown): Promise<TicketView> {
-  const { code } = parse(codeLookupSchema, payload)
+  const { code } = parsePayload(codeLookupSchema, payload)
   const openid = requireOpenid(ctx)
   await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
   if (!isWellFormedTicketCode(code)) throw notFound('(by code)')
@@ -82,7 +77,7 @@ export async function getTicketByCode(ctx: CallContext, payload: unknown): Promi
  * in the outbox; then the person's slots are freed.
  */
 export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
-  const { ticketId } = parse(ticketRefSchema, payload)
+  const { ticketId } = parsePayload(ticketRefSchema, payload)
   const openid = requireOpenid(ctx)
   const _ = ctx.db.command
   await withTransaction(ctx.db, async (tx) => {
