@@ -22,7 +22,7 @@ module.exports = {
       displayName: 'node',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/integration/**/*.test.ts'],
-      globals: { API_BASE: '/api' },
+      globals: { API_BASE: '/api', DEV_BACKEND: true },
     },
     {
       ...shared,
@@ -44,6 +44,7 @@ module.exports = {
         DEPRECATED_ADAPTER_COMPONENT: false,
         __TARO_FRAMEWORK__: 'react',
         API_BASE: '/api',
+        DEV_BACKEND: true,
       },
     },
   ],

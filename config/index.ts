@@ -8,8 +8,15 @@ import prodConfig from './prod'
 // The API contract lives with the cloud code and is compiled into the app too.
 const sharedContract = path.resolve(__dirname, '..', 'cloud', 'src', 'api')
 
+/**
+ * A build wired to the local development backend: the dev server always, and production-mode builds
+ * with `TICKETCARD_DEV_BACKEND=1` (what the browser tests serve), which go to `dist-<target>-dev/`.
+ */
+const devBackendBuild = process.env.TICKETCARD_DEV_BACKEND === '1'
+
 function outputRootFor(target: string | undefined): string {
-  return !target || target === 'weapp' ? 'dist' : `dist-${target}`
+  if (!target || target === 'weapp') return 'dist'
+  return devBackendBuild ? `dist-${target}-dev` : `dist-${target}`
 }
 
 /**
@@ -39,6 +46,8 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     plugins: [],
     defineConstants: {
       API_BASE: JSON.stringify(apiBaseFor(process.env.TARO_ENV)),
+      // The simulator's wallet as the card pack, on H5: never in a production build.
+      DEV_BACKEND: JSON.stringify(devBackendBuild || mode === 'development' || process.env.NODE_ENV === 'development'),
     },
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   await startService(
     'h5',
     [taroBin, 'build', '--type', 'h5', '--watch'],
-    { NODE_ENV: 'development', H5_PORT: String(ports.h5), GATEWAY_PORT: String(ports.gateway) },
+    { NODE_ENV: 'development', H5_PORT: String(ports.h5), GATEWAY_PORT: String(ports.gateway), WECHAT_SIM_PORT: String(ports.wechat) },
     /Loopback: http:\/\/127\.0\.0\.1/,
   )
   console.log(`h5 listening on http://127.0.0.1:${ports.h5}`)

@@ -5,6 +5,8 @@ declare module '*.css'
 
 /** Base URL of the HTTP gateway for non-weapp targets, set at build time in config/index.ts. */
 declare const API_BASE: string
+/** True in builds wired to the local development backend (dev identity, simulator wallet). */
+declare const DEV_BACKEND: boolean
 
 declare namespace NodeJS {
   interface ProcessEnv {

@@ -65,6 +65,12 @@ export const TEXT = {
   organizerCheckinEntry: '进入现场检票',
   organizerStatsPlaceholder: '实时数据与名单导出即将上线',
   cardPackUnsupported: '当前平台不支持微信卡包，请出示页面内二维码入场',
+  addToCardPack: '添加到微信卡包',
+  addingToCardPack: '正在添加…',
+  viewInCardPack: '在卡包中查看',
+  cardPackPending: '已添加到卡包，正在确认，稍后可在卡包中查看',
+  cardPackAddFailed: '添加到卡包没有成功，请稍后重试；页面内的二维码照常可用',
+  cardPackOpenFailed: '暂时无法打开卡包，请稍后重试；页面内的二维码照常可用',
 } as const
 
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {

@@ -1,9 +1,10 @@
-import type { PlatformCapabilities, RandomHex } from './types'
-import { weakRandomHex } from './hex'
+import type { CardPackHost, PlatformCapabilities } from './types'
 
-export type { PlatformCapabilities }
+export type { AddCardOutcome, CardPackHost, PlatformCapabilities } from './types'
 
 /** Neutral default (Alipay, ByteDance and any other target): no card pack, no cloud call. */
+export const cardPack: CardPackHost | null = null
+
 export const capabilities: PlatformCapabilities = {
   cardPack: false,
   scanCode: true,
@@ -11,6 +12,3 @@ export const capabilities: PlatformCapabilities = {
 }
 
 export function initPlatform(): void {}
-
-/** Alipay and ByteDance offer mini-programs no CSPRNG (no Web Crypto, no getRandomValues). */
-export const randomHex: RandomHex = async (bytes) => weakRandomHex(bytes)

@@ -1,11 +1,40 @@
 import Taro from '@tarojs/taro'
-import type { PlatformCapabilities, RandomHex } from './types'
-import { toHex, weakRandomHex } from './hex'
+import type { AddCardOutcome, CardPackHost, PlatformCapabilities } from './types'
 
-export type { PlatformCapabilities }
+export type { AddCardOutcome, CardPackHost, PlatformCapabilities } from './types'
+
+function errMsgOf(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : String(err)
+}
+
+/** The real card pack: `wx.addCard` / `wx.openCard` (a verified mini-program bound to the card's Official Account). */
+const wechatCardPack: CardPackHost = {
+  add: (card) =>
+    new Promise<AddCardOutcome>((resolve) => {
+      Taro.addCard({
+        cardList: [card],
+        success: (res) => {
+          const item = res.cardList?.[0]
+          resolve(item?.isSuccess ? { outcome: 'added', encryptCode: item.code } : { outcome: 'failed', reason: 'addCard: the card was not added' })
+        },
+        // "addCard:fail cancel" is the person closing the sheet, not a failure.
+        fail: (err) => resolve(/:fail cancel/.test(errMsgOf(err)) ? { outcome: 'cancelled' } : { outcome: 'failed', reason: errMsgOf(err) }),
+      })
+    }),
+  open: (card) =>
+    new Promise((resolve) => {
+      Taro.openCard({
+        cardList: [card],
+        success: () => resolve({ ok: true }),
+        fail: (err) => resolve({ ok: false, reason: errMsgOf(err) }),
+      })
+    }),
+}
+
+export const cardPack: CardPackHost | null = Taro.canIUse('addCard') ? wechatCardPack : null
 
 export const capabilities: PlatformCapabilities = {
-  cardPack: Taro.canIUse('addCard'),
+  cardPack: cardPack !== null,
   scanCode: true,
   subscribeMessage: Taro.canIUse('requestSubscribeMessage'),
 }
@@ -14,25 +43,3 @@ export const capabilities: PlatformCapabilities = {
 export function initPlatform(): void {
   Taro.cloud.init({ traceUser: true })
 }
-
-interface RandomValuesResult {
-  randomValues: ArrayBuffer
-}
-
-/**
- * WeChat's logic layer has no Web Crypto; `wx.getRandomValues` (base library 2.15.0) is its CSPRNG.
- * Older clients fall back to Math.random, which is enough for the retry keys this serves.
- */
-export const randomHex: RandomHex = (bytes) =>
-  new Promise((resolve) => {
-    const host = Taro as unknown as { getRandomValues: (options: { length: number; success: (res: RandomValuesResult) => void; fail: (err: unknown) => void }) => void }
-    if (typeof host.getRandomValues !== 'function') {
-      resolve(weakRandomHex(bytes))
-      return
-    }
-    host.getRandomValues({
-      length: bytes,
-      success: (res) => resolve(toHex(new Uint8Array(res.randomValues))),
-      fail: () => resolve(weakRandomHex(bytes)),
-    })
-  })

@@ -10,3 +10,14 @@ export interface PlatformCapabilities {
 
 /** Random bytes as lowercase hex, from the best source the host offers. */
 export type RandomHex = (bytes: number) => Promise<string>
+
+/** How an add-to-card-pack sheet ended. The person closing it is not an error. */
+export type AddCardOutcome = { outcome: 'added'; encryptCode: string } | { outcome: 'cancelled' } | { outcome: 'failed'; reason: string }
+
+/** The WeChat card pack, where the host has one. */
+export interface CardPackHost {
+  /** `wx.addCard` with the server's cardExt; answers the code WeChat hands back, still encrypted. */
+  add(card: { cardId: string; cardExt: string }): Promise<AddCardOutcome>
+  /** `wx.openCard` with the plain code. */
+  open(card: { cardId: string; code: string }): Promise<{ ok: true } | { ok: false; reason: string }>
+}

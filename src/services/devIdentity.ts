@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { randomHex } from '../platform'
+import { randomHex } from '../platform/random'
 
 const STORAGE_KEY = 'ticketcard.dev-openid'
 

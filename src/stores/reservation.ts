@@ -2,7 +2,7 @@ import { create } from 'zustand'
 import type { ApiError } from '../../cloud/src/api/errors'
 import type { TicketView } from '../../cloud/src/api/models'
 import type { ReservePayload } from '../../cloud/src/api/validation'
-import { randomHex } from '../platform'
+import { randomHex } from '../platform/random'
 import { callAction } from '../services/api'
 import { useTicketsStore } from './tickets'
 

@@ -1,8 +1,17 @@
 import { create } from 'zustand'
 import type { ApiError } from '../../cloud/src/api/errors'
 import type { TicketView } from '../../cloud/src/api/models'
+import { cardPack } from '../platform'
 import { callAction } from '../services/api'
 import type { LoadStatus } from './events'
+
+/** How a card-pack step ended, for the page to say so (a closed sheet says nothing). */
+export type CardPackResult =
+  | { kind: 'added' }
+  | { kind: 'pending' }
+  | { kind: 'cancelled' }
+  | { kind: 'opened' }
+  | { kind: 'failed'; error: ApiError | null }
 
 interface State {
   status: LoadStatus
@@ -13,6 +22,10 @@ interface State {
   error: ApiError | null
   /** Ids of tickets with a cancel in flight, so the button cannot fire twice. */
   cancelling: Record<string, boolean>
+  /** Ids of tickets with a card-pack step in flight. */
+  carding: Record<string, boolean>
+  /** Tickets whose card WeChat added but whose confirmation is still queued. */
+  cardPending: Record<string, boolean>
 }
 
 interface Actions {
@@ -21,11 +34,18 @@ interface Actions {
   cancel: (ticketId: string) => Promise<ApiError | null>
   /** Puts a ticket the backend just returned (e.g. from a reservation) into the store. */
   remember: (ticket: TicketView) => void
+  /** The card's entry back into the app: finds the ticket from the card's encrypted code. */
+  loadFromCard: (cardId: string, encryptCode: string) => Promise<{ ticketId: string } | { error: ApiError }>
+  /** Signed cardExt → the host's add sheet → the backend records the add. */
+  addToCardPack: (ticketId: string) => Promise<CardPackResult>
+  openInCardPack: (ticketId: string) => Promise<CardPackResult>
 }
 
 export type TicketsStore = State & Actions
 
-export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, cancelling: {} }
+export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, cancelling: {}, carding: {}, cardPending: {} }
+
+const failed = (error: ApiError | null): CardPackResult => ({ kind: 'failed', error })
 
 export const useTicketsStore = create<TicketsStore>()((set, get) => ({
   ...initialTicketsState,
@@ -53,9 +73,46 @@ export const useTicketsStore = create<TicketsStore>()((set, get) => ({
     return null
   },
   remember: (ticket) => set({ byId: { ...get().byId, [ticket.id]: ticket } }),
+  loadFromCard: async (cardId, encryptCode) => {
+    const result = await callAction('tickets.fromCard', { cardId, encryptCode })
+    if (!result.ok) return { error: result.error }
+    get().remember(result.data)
+    return { ticketId: result.data.id }
+  },
+  addToCardPack: async (ticketId) => {
+    if (!cardPack || get().carding[ticketId]) return { kind: 'cancelled' }
+    const busy = (on: boolean) => set({ carding: { ...get().carding, [ticketId]: on } })
+    busy(true)
+    try {
+      const signed = await callAction('card.ext', { ticketId })
+      if (!signed.ok) return failed(signed.error)
+      const sheet = await cardPack.add(signed.data)
+      if (sheet.outcome === 'cancelled') return { kind: 'cancelled' }
+      if (sheet.outcome === 'failed') return failed(null)
+      const recorded = await callAction('card.added', { ticketId, encryptCode: sheet.encryptCode })
+      if (!recorded.ok) return failed(recorded.error)
+      if (recorded.data.card === 'pending') {
+        set({ cardPending: { ...get().cardPending, [ticketId]: true } })
+        return { kind: 'pending' }
+      }
+      await get().loadOne(ticketId)
+      return { kind: 'added' }
+    } finally {
+      busy(false)
+    }
+  },
+  openInCardPack: async (ticketId) => {
+    if (!cardPack) return { kind: 'cancelled' }
+    const target = await callAction('card.open', { ticketId })
+    if (!target.ok) return failed(target.error)
+    const opened = await cardPack.open(target.data)
+    return opened.ok ? { kind: 'opened' } : failed(null)
+  },
 }))
 
 export const selectTicket = (ticketId: string) => (s: TicketsStore): TicketView | undefined => s.byId[ticketId]
+export const selectIsCarding = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.carding[ticketId])
+export const selectCardPending = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cardPending[ticketId])
 export const selectIsCancelling = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cancelling[ticketId])
 export const selectTicketsStatus = (s: TicketsStore): LoadStatus => s.status
 export const selectTicketsError = (s: TicketsStore): ApiError | null => s.error

@@ -30,7 +30,7 @@ const ticket: TicketView = {
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: null,
   cancellable: true,
-  cardAdded: false,
+  cardPack: 'unavailable',
 }
 
 function type(label: string, value: string) {

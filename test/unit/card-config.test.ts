@@ -1,5 +1,6 @@
 /** A deployment without a card answers CARD_UNAVAILABLE, with a clear message, before any lookup. */
-import { cardExt, configuredCardId } from '../../cloud/src/domain/cardPack'
+import { configuredCardId } from '../../cloud/src/domain/cardConfig'
+import { cardExt } from '../../cloud/src/domain/cardPack'
 import type { CallContext } from '../../cloud/src/shared/handler'
 
 const saved = process.env.TICKETCARD_CARD_ID

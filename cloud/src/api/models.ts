@@ -46,5 +46,11 @@ export interface TicketView {
   cancelledAt: string | null
   /** Whether the ticket can still be cancelled (active, session not started). */
   cancellable: boolean
-  cardAdded: boolean
+  /**
+   * The ticket and the WeChat card pack: `unavailable` when the deployment has no card, `available`
+   * when it can be added, `added` once WeChat confirmed the add.
+   */
+  cardPack: CardPackState
 }
+
+export type CardPackState = 'unavailable' | 'available' | 'added'

@@ -11,26 +11,19 @@ import { signCardExt } from '../card/signer'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { enqueue } from '../outbox/worker'
-import { ConfigError, reservationConfig, wechatConfig } from '../shared/config'
+import { reservationConfig, wechatConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { callWithAccessToken } from '../wechat/client'
 import { WechatError } from '../wechat/errors'
 import { getCardTicket, withAccessToken, type TokenDeps } from '../wechat/tokens'
+import { configuredCardId } from './cardConfig'
 import { consumeRateLimit } from './rateLimit'
 import { COLLECTIONS, type TicketRecord } from './records'
 import { requireOpenid, viewOf } from './reserve'
 import { isWellFormedTicketCode } from './ticketCode'
 import { withTransaction } from './transaction'
-
-/** The card of this deployment (`TICKETCARD_CARD_ID`), or null when it has no card pack. */
-export function configuredCardId(): string | null {
-  const raw = process.env.TICKETCARD_CARD_ID
-  if (raw === undefined || raw === '') return null
-  if (!/^[A-Za-z0-9_-]{8,64}$/.test(raw)) throw new ConfigError('TICKETCARD_CARD_ID', `must be a card_id as /card/create answered it (got "${raw}")`)
-  return raw
-}
 
 function requireCard(): string {
   const cardId = configuredCardId()

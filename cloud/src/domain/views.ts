@@ -1,3 +1,4 @@
+import { configuredCardId } from './cardConfig'
 import { maskPhone } from '../api/identity'
 import type { EventView, SessionView, TicketView } from '../api/models'
 import type { EventRecord, SessionRecord, TicketRecord } from './records'
@@ -50,6 +51,6 @@ export function ticketView(ticket: TicketRecord, session: SessionRecord, event: 
     createdAt: iso(ticket.createdAt),
     cancelledAt: ticket.cancelledAt ? iso(ticket.cancelledAt) : null,
     cancellable: ticket.status === 'active' && now.getTime() < new Date(session.startsAt).getTime(),
-    cardAdded: Boolean(ticket.card),
+    cardPack: ticket.card ? 'added' : configuredCardId() && ticket.status === 'active' ? 'available' : 'unavailable',
   }
 }

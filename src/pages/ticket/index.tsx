@@ -6,20 +6,56 @@ import { TicketQr } from '../../components/TicketQr'
 import { formatSessionTime } from '../../format/time'
 import { TEXT, errorMessage } from '../../i18n/zh-CN'
 import { capabilities } from '../../platform'
-import { selectIsCancelling, selectTicket, useTicketsStore } from '../../stores/tickets'
+import { selectCardPending, selectIsCancelling, selectIsCarding, selectTicket, useTicketsStore, type CardPackResult } from '../../stores/tickets'
 import './index.css'
+
+/**
+ * A query value as the host hands it over: WeChat passes values as written (a card's encrypted
+ * code may arrive percent-encoded), and base64 has no spaces, so a `+` read as a space goes back.
+ */
+function queryValue(raw: string | undefined): string {
+  if (!raw) return ''
+  let value = raw
+  try {
+    if (value.includes('%')) value = decodeURIComponent(value)
+  } catch {
+    // not percent-encoded after all
+  }
+  return value.replace(/ /g, '+')
+}
+
+function cardMessage(result: CardPackResult, failureText: string): string | null {
+  if (result.kind === 'pending') return TEXT.cardPackPending
+  if (result.kind !== 'failed') return null
+  return result.error ? errorMessage(result.error.code) : failureText
+}
 
 export default function TicketPage() {
   const { params } = useRouter()
-  const ticketId = params.ticketId ?? ''
+  const fromCard = params.card_id && params.encrypt_code ? { cardId: queryValue(params.card_id), encryptCode: queryValue(params.encrypt_code) } : null
+  // Opened from the card pack, the page learns its ticket from the card's code.
+  const [ticketId, setTicketId] = useState(queryValue(params.ticketId))
   const ticket = useTicketsStore(selectTicket(ticketId))
   const cancelling = useTicketsStore(selectIsCancelling(ticketId))
+  const carding = useTicketsStore(selectIsCarding(ticketId))
+  const cardPending = useTicketsStore(selectCardPending(ticketId))
   const loadOne = useTicketsStore((s) => s.loadOne)
+  const loadFromCard = useTicketsStore((s) => s.loadFromCard)
   const cancel = useTicketsStore((s) => s.cancel)
+  const addToCardPack = useTicketsStore((s) => s.addToCardPack)
+  const openInCardPack = useTicketsStore((s) => s.openInCardPack)
   const [error, setError] = useState<ApiError | null>(null)
+  const [cardNote, setCardNote] = useState<string | null>(null)
 
   useDidShow(() => {
-    void loadOne(ticketId).then(setError)
+    if (ticketId || !fromCard) {
+      void loadOne(ticketId).then(setError)
+      return
+    }
+    void loadFromCard(fromCard.cardId, fromCard.encryptCode).then((found) => {
+      if ('ticketId' in found) setTicketId(found.ticketId)
+      else setError(found.error)
+    })
   })
 
   if (!ticket) {
@@ -38,6 +74,16 @@ export default function TicketPage() {
     setError(failure)
     if (!failure) void Taro.showToast({ title: TEXT.cancelled, icon: 'success' })
   }
+
+  const onAddToCardPack = async () => {
+    setCardNote(null)
+    setCardNote(cardMessage(await addToCardPack(ticket.id), TEXT.cardPackAddFailed))
+  }
+  const onOpenCardPack = async () => {
+    setCardNote(null)
+    setCardNote(cardMessage(await openInCardPack(ticket.id), TEXT.cardPackOpenFailed))
+  }
+  const showCardPack = capabilities.cardPack && active && ticket.cardPack !== 'unavailable'
 
   return (
     <View className='page'>
@@ -70,6 +116,21 @@ export default function TicketPage() {
         </View>
       </View>
       {!capabilities.cardPack && active && <Text className='muted ticket__note'>{TEXT.cardPackUnsupported}</Text>}
+      {showCardPack && ticket.cardPack === 'added' && (
+        <Button className='button-primary' onClick={() => void onOpenCardPack()}>
+          {TEXT.viewInCardPack}
+        </Button>
+      )}
+      {showCardPack && ticket.cardPack === 'available' && !cardPending && (
+        <Button className='button-primary' disabled={carding} loading={carding} onClick={() => void onAddToCardPack()}>
+          {carding ? TEXT.addingToCardPack : TEXT.addToCardPack}
+        </Button>
+      )}
+      {cardNote && (
+        <Text className='muted ticket__note' data-testid='card-note'>
+          {cardNote}
+        </Text>
+      )}
       {error && <Text className='error-text'>{errorMessage(error.code)}</Text>}
       {ticket.cancellable && (
         <Button className='button-secondary' disabled={cancelling} loading={cancelling} onClick={() => void onCancel()}>

@@ -21,6 +21,8 @@ export interface CloudBackend {
 export interface RecordedCall {
   api: string
   args: unknown
+  /** What the host answered (success or fail), once it has. */
+  answer?: unknown
 }
 
 export interface ModalRequest {
@@ -50,6 +52,10 @@ export class HostState {
 
   calledWith(api: string): unknown[] {
     return this.calls.filter((call) => call.api === api).map((call) => call.args)
+  }
+
+  answersTo(api: string): unknown[] {
+    return this.calls.filter((call) => call.api === api).map((call) => call.answer)
   }
 }
 
@@ -103,12 +109,16 @@ type AsyncImpl = (options: Options) => Promise<Record<string, unknown>>
 
 export function createHostApi(wiring: HostWiring): Record<string, unknown> {
   const { state, toSandbox } = wiring
-  const record = (api: string, args: unknown) => state.calls.push({ api, args: JSON.parse(JSON.stringify(args ?? null)) })
+  const record = (api: string, args: unknown): RecordedCall => {
+    const call: RecordedCall = { api, args: JSON.parse(JSON.stringify(args ?? null)) }
+    state.calls.push(call)
+    return call
+  }
 
   /** Callback style with `errMsg`; a Promise (of the sandbox realm) when no callback is given. */
   const asyncApi = (api: string, impl: AsyncImpl) =>
     function hostAsyncApi(options: Options = {}): Promise<unknown> | undefined {
-      record(api, stripCallbacks(options))
+      const call = record(api, stripCallbacks(options))
       const usesCallbacks = Boolean(options.success || options.fail || options.complete)
       const settled = (async () => {
           try {
@@ -119,6 +129,7 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
             return { ok: false as const, value: { errMsg: `${api}:fail harness error: ${String(err)}` } }
           }
         })()
+      void settled.then((outcome) => (call.answer = outcome.value))
       // A dialog waits for the person, not the machine: settling does not wait for it.
       const work = WAITS_FOR_USER.has(api) ? settled : wiring.track(api, settled)
       if (usesCallbacks) {
