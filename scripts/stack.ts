@@ -89,7 +89,7 @@ const tsx = (script: string) => ['--import', 'tsx', path.join(root, script)]
  * Development defaults for what functions read from their environment (production sets these per
  * function in the console or cloudbaserc.json). The Official Account is the simulator's dev account.
  */
-const DEVELOPMENT_DEFAULTS: Record<string, string> = {
+export const DEVELOPMENT_DEFAULTS: Record<string, string> = {
   OA_APPID: 'wx0000000000dev0a1',
   OA_APPSECRET: 'devofficialaccountsecret00000001',
   WECHAT_TOKEN_MODE: 'stable',
