@@ -7,6 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
+import { createCard } from '../cloud/src/card/admin'
+import { loadCardDefinition, validFor } from '../cloud/src/card/definition'
+import { connectSimulatorControl } from '../cloud/local/wechat/controlClient'
 import { ConfigError, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
 
 const root = path.resolve(__dirname, '..')
@@ -113,6 +116,24 @@ function functionEnvironment(wechatUrl: string): Record<string, string> {
   return Object.fromEntries(Object.keys(DEVELOPMENT_DEFAULTS).concat('WECHAT_API_BASE').map((name) => [name, process.env[name] as string]))
 }
 
+const EXAMPLE_CARD = path.join(root, 'cards', 'ticket-card.example.json')
+
+/**
+ * The card the functions sign for: `TICKETCARD_CARD_ID` when given; otherwise, against the local
+ * simulator, the example ticket card created through the real API (logo uploaded) and approved,
+ * so a new developer sees the whole card-pack flow with no setup. Against real WeChat, none.
+ */
+async function demoCard(wechatUrl: string): Promise<string | null> {
+  if (process.env.TICKETCARD_CARD_ID) return process.env.TICKETCARD_CARD_ID
+  if (process.env.WECHAT_API_BASE !== wechatUrl) return null
+  const day = 86_400_000
+  const definition = validFor(loadCardDefinition(EXAMPLE_CARD), new Date(Date.now() - day), new Date(Date.now() + 365 * day))
+  const card = await createCard(wechatConfig(), definition)
+  await connectSimulatorControl(wechatUrl).approveCard({ cardId: card.cardId })
+  console.log(`card ${card.cardId} ready: the example ticket card, approved in the simulator`)
+  return card.cardId
+}
+
 /** The backend alone: what `npm run serve` runs and what `npm run dev` builds on. */
 export async function startBackend(ports: StackPorts): Promise<void> {
   process.on('SIGINT', () => void stopAll(0))
@@ -130,8 +151,10 @@ export async function startBackend(ports: StackPorts): Promise<void> {
       WECHAT_SIM_APPID: functionEnv.OA_APPID,
       WECHAT_SIM_SECRET: functionEnv.OA_APPSECRET,
     })
+    const cardId = await demoCard(functionEnv.WECHAT_API_BASE)
     await startService('gateway', tsx('cloud/local/runtime/main.ts'), {
       ...functionEnv,
+      ...(cardId ? { TICKETCARD_CARD_ID: cardId } : {}),
       GATEWAY_PORT: String(ports.gateway),
       EMULATOR_ADMIN_URL: `http://127.0.0.1:${ports.emulator}/admin`,
     })

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { connectSimulatorControl } from '../../cloud/local/wechat/controlClient'
 
 jest.setTimeout(90_000)
 
@@ -39,6 +40,18 @@ it('npm run serve starts the three services on the given ports, answers, and sto
     ])
     const ping = await fetch(`http://127.0.0.1:${base + 2}/api/ping`, { method: 'POST', body: '{}', headers: { 'x-wx-openid': 'oServeUser' } })
     expect(await ping.json()).toMatchObject({ ok: true, data: { openid: 'oServeUser' } })
+
+    // The example card exists out of the box: created in the simulator, approved, configured.
+    const cardId = /card (\S+) ready/.exec(s.out())?.[1] as string
+    expect(cardId).toBeTruthy()
+    expect(await connectSimulatorControl(`http://127.0.0.1:${base + 1}`).card({ cardId })).toMatchObject({ status: 'CARD_STATUS_VERIFY_OK' })
+    const ext = await fetch(`http://127.0.0.1:${base + 2}/api/attendee`, {
+      method: 'POST',
+      body: JSON.stringify({ action: 'card.ext', payload: { ticketId: 'tnosuchticket' } }),
+      headers: { 'x-wx-openid': 'oServeUser' },
+    })
+    // NOT_FOUND, not CARD_UNAVAILABLE: the functions know the card.
+    expect(await ext.json()).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
 
     s.child.kill('SIGTERM')
     expect(await s.exited).toBe(0)
