@@ -3,7 +3,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 
-const H5_ROOT = path.resolve(__dirname, '..', '..', '..', 'dist-h5')
+/** The H5 build wired to the local development backend (`npm run build:h5-dev`). */
+const H5_ROOT = path.resolve(__dirname, '..', '..', '..', 'dist-h5-dev')
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,21 +22,23 @@ export interface H5Server {
 
 /**
  * Serves the built H5 app on 127.0.0.1 the way production hosting would, and forwards /api to
- * the backend gateway when one is given (same origin, as the dev server's proxy does).
+ * the backend gateway and /wallet to the WeChat simulator when given (same origin, as the dev
+ * server's proxy does).
  */
-export async function serveH5(options: { gatewayUrl?: string } = {}): Promise<H5Server> {
+export async function serveH5(options: { gatewayUrl?: string; wechatUrl?: string } = {}): Promise<H5Server> {
   if (!existsSync(path.join(H5_ROOT, 'index.html'))) {
-    throw new Error('dist-h5/index.html is missing: run `npm run build:h5` first')
+    throw new Error('dist-h5-dev/index.html is missing: run `npm run build:h5-dev` (or build:all) first')
   }
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/wallet/')) {
-      if (!options.gatewayUrl) {
+    const upstream = url.pathname.startsWith('/api/') ? options.gatewayUrl : url.pathname.startsWith('/wallet/') ? options.wechatUrl : null
+    if (upstream !== null) {
+      if (!upstream) {
         res.writeHead(502, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ code: 'NETWORK_ERROR', message: 'no gateway behind this test server' }))
+        res.end(JSON.stringify({ code: 'NETWORK_ERROR', message: `nothing behind ${url.pathname} on this test server` }))
         return
       }
-      forward(req, res, new URL(url.pathname + url.search, options.gatewayUrl))
+      forward(req, res, new URL(url.pathname + url.search, upstream))
       return
     }
     const relative = path.normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '')
