@@ -5,6 +5,7 @@
  * is present (Taro enumerates the object) but throws, naming the API, when called.
  */
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import type { HostModel } from './hosts'
 import { httpJson } from './http'
 
@@ -376,8 +377,6 @@ let knownNames: string[] | undefined
 /** The API names Taro knows across hosts (its H5 package exports one function per API). */
 function knownApiNames(): string[] {
   if (knownNames) return knownNames
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { readFileSync } = require('node:fs') as typeof import('node:fs')
   const source = readFileSync(require.resolve('@tarojs/taro-h5/dist/index.esm.js'), 'utf8')
   const exported = /export \{([^}]*)\};\s*(\/\/[^\n]*)?\s*$/.exec(source)
   const taroOnly = new Set(['Behavior', 'Current', 'ENV_TYPE', 'Events', 'Link', 'NodesRef', 'SocketTask', 'default', 'taro', 'options', 'eventCenter', 'interceptors', 'interceptorify', 'initPxTransform', 'initTabBarApis', 'pxTransform', 'getCurrentInstance', 'nextTick', 'preload', 'getEnv', 'getApp', 'getAppInfo', 'router', 'requirePlugin', 'canIUseWebp', 'addInterceptor', 'cleanInterceptors', 'env', 'cloud'])
