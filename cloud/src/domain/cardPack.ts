@@ -12,7 +12,6 @@ import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { enqueue } from '../outbox/worker'
 import { reservationConfig, wechatConfig } from '../shared/config'
-import { findMany, getDoc } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { callWithAccessToken } from '../wechat/client'
@@ -21,24 +20,14 @@ import { getCardTicket, withAccessToken, type TokenDeps } from '../wechat/tokens
 import { configuredCardId } from './cardConfig'
 import { consumeRateLimit } from './rateLimit'
 import { COLLECTIONS, type TicketRecord } from './records'
-import { requireOpenid, viewOf } from './reserve'
-import { isWellFormedTicketCode } from './ticketCode'
+import { requireOpenid } from './reserve'
+import { notFound, ownTicket, ownTicketWithCode } from './tickets'
 import { withTransaction } from './transaction'
 
 function requireCard(): string {
   const cardId = configuredCardId()
   if (!cardId) throw new DomainError('CARD_UNAVAILABLE', 'this deployment has no WeChat card configured (TICKETCARD_CARD_ID)')
   return cardId
-}
-
-function notFound(what: string): DomainError {
-  return new DomainError('NOT_FOUND', `no ticket ${what} for this caller`)
-}
-
-async function ownTicket(ctx: CallContext, ticketId: string, openid: string): Promise<TicketRecord> {
-  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
-  if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
-  return ticket
 }
 
 function tokenDeps(ctx: Pick<CallContext, 'db'>): TokenDeps {
@@ -74,14 +63,12 @@ export async function cardExt(ctx: CallContext, payload: unknown): Promise<{ car
  * Records on the ticket that its card is in the pack, once the decrypted code is known to be the
  * ticket's. A ticket cancelled meanwhile gets its card switched off through the outbox instead.
  */
-export async function recordCardAdded(db: CallContext['db'], ticketId: string, cardId: string, code: string, now: Date): Promise<'added' | 'cancelled'> {
+export async function recordCardAdded(db: CallContext['db'], ticketId: string, cardId: string, code: string, now: Date): Promise<void> {
   const _ = db.command
-  let outcome: 'added' | 'cancelled' = 'added'
   await withTransaction(db, async (tx) => {
     const ticket = (await tx.collection(COLLECTIONS.tickets).doc(ticketId).get()).data as TicketRecord | null
     if (!ticket) throw new Error(`ticket ${ticketId} vanished`)
     if (ticket.code !== code) throw new DomainError('INVALID_INPUT', `the card's code is not ticket ${ticketId}'s`)
-    outcome = ticket.status === 'active' ? 'added' : 'cancelled'
     if (ticket.card?.cardId === cardId) return
     // `card` starts as null: a merged nested update into null fails, so set it whole.
     await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { card: _.set({ cardId, addedAt: now }) } })
@@ -89,7 +76,6 @@ export async function recordCardAdded(db: CallContext['db'], ticketId: string, c
       await enqueueInTransaction(tx, jobRecord('card.unavailable', ticketId, { cardId, code, reason: '预约已取消' }, now))
     }
   })
-  return outcome
 }
 
 /**
@@ -138,8 +124,5 @@ export async function ticketFromCard(ctx: CallContext, payload: unknown): Promis
     if (err instanceof WechatError && err.kind === 'refused') throw notFound('(from card)')
     throw err
   }
-  if (!isWellFormedTicketCode(code)) throw notFound('(from card)')
-  const [ticket] = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
-  if (!ticket || ticket._openid !== openid) throw notFound('(from card)')
-  return viewOf(ctx, ticket, openid)
+  return ownTicketWithCode(ctx, code, openid, '(from card)')
 }

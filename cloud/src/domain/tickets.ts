@@ -16,8 +16,23 @@ import { withTransaction } from './transaction'
 import { eventView, ticketView } from './views'
 
 /** The same answer whether the ticket does not exist or is someone else's: nothing leaks. */
-function notFound(ticketId: string): DomainError {
+export function notFound(ticketId: string): DomainError {
   return new DomainError('NOT_FOUND', `no ticket ${ticketId} for this caller`)
+}
+
+/** The caller's ticket, or NOT_FOUND (also when it is someone else's). */
+export async function ownTicket(ctx: CallContext, ticketId: string, openid: string): Promise<TicketRecord> {
+  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
+  if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
+  return ticket
+}
+
+/** The caller's ticket with this code, as a view; a mistyped code is refused before any lookup. */
+export async function ownTicketWithCode(ctx: CallContext, code: string, openid: string, via: string): Promise<TicketView> {
+  if (!isWellFormedTicketCode(code)) throw notFound(via)
+  const [ticket] = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
+  if (!ticket || ticket._openid !== openid) throw notFound(via)
+  return viewOf(ctx, ticket, openid)
 }
 
 /** events.list: published events with their sessions and live remaining seats. */
@@ -53,9 +68,7 @@ export async function myTickets(ctx: CallContext, payload: unknown): Promise<{ t
 export async function getTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
   const { ticketId } = parsePayload(ticketRefSchema, payload)
   const openid = requireOpenid(ctx)
-  const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
-  if (!ticket || ticket._openid !== openid) throw notFound(ticketId)
-  return viewOf(ctx, ticket, openid)
+  return viewOf(ctx, await ownTicket(ctx, ticketId, openid), openid)
 }
 
 const codeLookupSchema = v.strictObject({ code: v.pipe(v.string('INVALID_VALUE'), v.maxLength(32, 'INVALID_VALUE')) })
@@ -65,10 +78,7 @@ export async function getTicketByCode(ctx: CallContext, payload: unknown): Promi
   const { code } = parsePayload(codeLookupSchema, payload)
   const openid = requireOpenid(ctx)
   await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
-  if (!isWellFormedTicketCode(code)) throw notFound('(by code)')
-  const [ticket] = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
-  if (!ticket || ticket._openid !== openid) throw notFound('(by code)')
-  return viewOf(ctx, ticket, openid)
+  return ownTicketWithCode(ctx, code, openid, '(by code)')
 }
 
 /**

@@ -72,11 +72,6 @@ export class MiniProgram {
     this.appJson = JSON.parse(readFileSync(path.join(this.root, 'app.json'), 'utf8'))
     this.catalog = new ViewCatalog(readFileSync(path.join(this.root, `base${this.host.templateExt}`), 'utf8'))
     const user = options.user ?? { openid: 'harness-user' }
-    let sandbox: Sandbox | null = null
-    const realm = () => {
-      if (!sandbox) throw new Error('sandbox not ready')
-      return sandbox.global as unknown as { JSON: JSON; Promise: PromiseConstructor; Uint8Array: Uint8ArrayConstructor }
-    }
     const api = createHostApi({
       host: this.host,
       appid: options.appid ?? DEV_MINIPROGRAM_APPID,
@@ -85,13 +80,14 @@ export class MiniProgram {
       origins: options.origins ?? {},
       wechatBaseUrl: options.wechatBaseUrl,
       state: this.state,
-      toSandbox: <T,>(value: T): T => (value === undefined ? value : (realm().JSON.parse(JSON.stringify(value)) as T)),
+      // The host API only runs once the sandbox exists, so these may read it lazily.
+      toSandbox: (value) => this.toSandbox(value),
       makeBuffer: (bytes) => {
-        const copy = new (realm().Uint8Array)(bytes.length)
+        const copy = new (this.realm().Uint8Array)(bytes.length)
         copy.set(bytes)
         return copy.buffer as ArrayBuffer
       },
-      newPromise: (executor) => new (realm().Promise)(executor),
+      newPromise: (executor) => new (this.realm().Promise)(executor),
       track: (label, work) => this.track(label, work),
       navigation: {
         navigateTo: (url) => this.open(url, 'navigateTo'),
@@ -103,7 +99,7 @@ export class MiniProgram {
       inUserGesture: () => this.gestureDepth > 0,
       systemInfo: systemInfo(this.host),
     })
-    sandbox = new Sandbox({
+    this.sandbox = new Sandbox({
       host: this.host,
       root: this.root,
       globals: this.hostGlobals(api),
@@ -116,7 +112,6 @@ export class MiniProgram {
       },
       onError: (err) => this.errors.push(toError(err, 'timer')),
     })
-    this.sandbox = sandbox
     process.on('unhandledRejection', this.onRejection)
   }
 
@@ -229,9 +224,14 @@ export class MiniProgram {
 
   // ---- inside
 
+  /** Moves a host value into the sandbox realm as JSON, as the host's bridge does. */
   toSandbox<T>(value: T): T {
-    const json = (this.sandbox.global as unknown as { JSON: JSON }).JSON
-    return value === undefined ? value : (json.parse(JSON.stringify(value)) as T)
+    return value === undefined ? value : (this.realm().JSON.parse(JSON.stringify(value)) as T)
+  }
+
+  /** The sandbox's own constructors (objects made with them pass the bundle's realm checks). */
+  private realm(): { JSON: JSON; Promise: PromiseConstructor; Uint8Array: Uint8ArrayConstructor } {
+    return this.sandbox.global as unknown as { JSON: JSON; Promise: PromiseConstructor; Uint8Array: Uint8ArrayConstructor }
   }
 
   /** Dispatches an event the way the view layer does: bubbling to every `eh` binding. */
