@@ -2,7 +2,7 @@
  * Emulator benchmark: `npx tsx bench/emulator.ts`.
  *
  * 1. Insert and get-by-_id throughput of the emulator (its own process, as `npm run serve` runs it)
- *    through (a) raw HTTP carrying the SDK's exact body shape over keep-alive connections and
+ *    through (a) raw HTTP carrying the SDK's exact body shape and signature over keep-alive connections and
  *    (b) the real wx-server-sdk (which, in SCF mode, opens a connection per call and signs every
  *    request), against raw better-sqlite3 doing the same work on the same documents, in the same
  *    run: same table shape and index, WAL + synchronous=NORMAL, one transaction per insert.
@@ -18,6 +18,9 @@ import readline from 'node:readline'
 import Database from 'better-sqlite3'
 import { EJSON } from 'bson'
 import { startEmulator } from '../cloud/local/emulator'
+import type { EmulatorCredentials } from '../cloud/local/emulator/credentials'
+import { credentialsFileOf, readCredentialsFile } from '../cloud/local/emulator/credentialsFile'
+import { signedHeaders } from '../test/support/signedRequest'
 
 const root = path.resolve(__dirname, '..')
 const CONCURRENCY = 16
@@ -54,7 +57,13 @@ function makeDoc(i: number, prefix: string): BenchDoc {
 
 // ---- the emulator as a process ----
 
-function startMain(dataFile: string): Promise<{ child: ChildProcess; port: number }> {
+/** Where raw requests go and what they are signed with. */
+interface Target {
+  port: number
+  credentials: EmulatorCredentials
+}
+
+function startMain(dataFile: string): Promise<{ child: ChildProcess; target: Target }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cloud/local/emulator/main.ts')], {
     cwd: root,
     env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_DATA: dataFile, EMULATOR_INDEXES: indexesFile },
@@ -63,8 +72,10 @@ function startMain(dataFile: string): Promise<{ child: ChildProcess; port: numbe
   return new Promise((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', (line) => {
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line)
-      if (match) resolve({ child, port: Number(match[1]) })
-      else reject(new Error(`unexpected output: ${line}`))
+      // main.ts leaves its credentials beside the data file, as for admin commands.
+      const credentials = readCredentialsFile(credentialsFileOf(dataFile))
+      if (match && credentials) resolve({ child, target: { port: Number(match[1]), credentials } })
+      else reject(new Error(`unexpected output, or no key file: ${line}`))
     })
     child.once('exit', (code) => reject(new Error(`emulator exited (${code})`)))
   })
@@ -72,10 +83,13 @@ function startMain(dataFile: string): Promise<{ child: ChildProcess; port: numbe
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY })
 
-function post(port: number, body: string): Promise<Record<string, unknown>> {
+function post(target: Target, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const body = JSON.stringify(params)
+  const route = `/admin?env=${ENV}&seqId=1`
+  const headers = { ...signedHeaders(`http://127.0.0.1:${target.port}${route}`, params, target.credentials), 'content-length': String(Buffer.byteLength(body)) }
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: `/admin?env=${ENV}&seqId=1`, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { host: '127.0.0.1', port: target.port, path: route, method: 'POST', agent, headers },
       (res) => {
         const chunks: Buffer[] = []
         res.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -92,10 +106,9 @@ function post(port: number, body: string): Promise<Record<string, unknown>> {
 }
 
 /** The body wx-server-sdk sends for add(): the document as canonical EJSON. */
-const insertBody = (doc: BenchDoc) =>
-  JSON.stringify({ collectionName: COLLECTION, data: [EJSON.stringify(doc, { relaxed: false })], action: 'database.insertDocument', envName: ENV })
+const insertBody = (doc: BenchDoc) => ({ collectionName: COLLECTION, data: [EJSON.stringify(doc, { relaxed: false })], action: 'database.insertDocument', envName: ENV })
 /** The body wx-server-sdk sends for doc(id).get(). */
-const getBody = (id: string) => JSON.stringify({ collectionName: COLLECTION, query: EJSON.stringify({ _id: id }, { relaxed: false }), queryType: 'DOC', multi: false, action: 'database.getDocument', envName: ENV })
+const getBody = (id: string) => ({ collectionName: COLLECTION, query: EJSON.stringify({ _id: id }, { relaxed: false }), queryType: 'DOC', multi: false, action: 'database.getDocument', envName: ENV })
 
 /** Runs `op(i)` from CONCURRENCY loops for about PHASE_MS; returns operations per second. */
 async function throughput(op: (i: number) => Promise<unknown>, durationMs = PHASE_MS): Promise<number> {
@@ -131,11 +144,11 @@ function baselineRate(run: (i: number) => void, durationMs = 1_000): number {
 
 type Cloud = typeof import('wx-server-sdk')
 
-async function loadSdk(port: number): Promise<ReturnType<Cloud['database']>> {
+async function loadSdk(target: Target): Promise<ReturnType<Cloud['database']>> {
   Object.assign(process.env, {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }),
-    TENCENTCLOUD_SECRETID: 'bench',
-    TENCENTCLOUD_SECRETKEY: 'bench',
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${target.port}/admin` }),
+    TENCENTCLOUD_SECRETID: target.credentials.secretId,
+    TENCENTCLOUD_SECRETKEY: target.credentials.secretKey,
     TENCENTCLOUD_RUNENV: 'SCF',
     TENCENTCLOUD_REGION: 'ap-shanghai',
     SCF_NAMESPACE: ENV,
@@ -177,13 +190,13 @@ async function main(): Promise<void> {
   })
   baseline.close()
 
-  const { child, port } = await startMain(path.join(work, 'emulator.sqlite'))
+  const { child, target } = await startMain(path.join(work, 'emulator.sqlite'))
   try {
-    const httpInsert = await throughput((i) => post(port, insertBody(makeDoc(i, 'http'))))
-    const db = await loadSdk(port)
+    const httpInsert = await throughput((i) => post(target, insertBody(makeDoc(i, 'http'))))
+    const db = await loadSdk(target)
     const sdkInsert = await throughput((i) => db.collection(COLLECTION).add({ data: makeDoc(i, 'sdk') }) as Promise<unknown>)
     const inserted = Math.floor((httpInsert * PHASE_MS) / 1000)
-    const httpGet = await throughput((i) => post(port, getBody(`http-${i % inserted}`)))
+    const httpGet = await throughput((i) => post(target, getBody(`http-${i % inserted}`)))
     const sdkGet = await throughput((i) => db.collection(COLLECTION).doc(`http-${i % inserted}`).get() as Promise<unknown>)
     rows.push(['insert one document', 'raw HTTP, SDK body shape', fmt(httpInsert), fmt(baseInsertRate), (httpInsert / baseInsertRate).toFixed(3)])
     rows.push(['insert one document', 'real wx-server-sdk', fmt(sdkInsert), fmt(baseInsertRate), (sdkInsert / baseInsertRate).toFixed(3)])
@@ -200,21 +213,21 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ indexesFile, dataFile: path.join(work, 'large.sqlite') })
   try {
     const loadStart = performance.now()
-    const url = new URL(emulator.adminUrl)
+    const inProcess: Target = { port: emulator.port, credentials: emulator.credentials }
     for (let start = 0; start < 100_000; start += 1000) {
       const data = Array.from({ length: 1000 }, (_, k) => EJSON.stringify(makeDoc(start + k, 'big'), { relaxed: false }))
-      await post(Number(url.port), JSON.stringify({ collectionName: COLLECTION, data, action: 'database.insertDocument', envName: ENV }))
+      await post(inProcess, { collectionName: COLLECTION, data, action: 'database.insertDocument', envName: ENV })
     }
     const loadMs = performance.now() - loadStart
     const queryBody = (field: string, value: string) =>
-      JSON.stringify({ collectionName: COLLECTION, queryType: 'WHERE', query: JSON.stringify({ [field]: value }), limit: 1000, action: 'database.getDocument', envName: ENV })
+      ({ collectionName: COLLECTION, queryType: 'WHERE', query: JSON.stringify({ [field]: value }), limit: 1000, action: 'database.getDocument', envName: ENV })
     const time = async (field: string, runs: number) => {
       const samples: number[] = []
       let matched = 0
       for (let r = 0; r < runs; r++) {
         const value = `${field === 'category' ? 'c' : 'b'}-${(r * 37) % 1000}`
         const t = performance.now()
-        const reply = await post(Number(url.port), queryBody(field, value))
+        const reply = await post(inProcess, queryBody(field, value))
         samples.push(performance.now() - t)
         matched = (reply.data as { list: unknown[] }).list.length
       }

@@ -12,8 +12,8 @@ const taroBin = path.resolve(__dirname, '..', 'node_modules', '@tarojs', 'cli', 
 
 async function main(): Promise<void> {
   const ports = stackPorts()
-  await startBackend(ports)
-  const seeded = await importEvent(adminContext(`http://127.0.0.1:${ports.emulator}/admin`), demoEvent())
+  const credentials = await startBackend(ports)
+  const seeded = await importEvent(adminContext(`http://127.0.0.1:${ports.emulator}/admin`, credentials), demoEvent())
   console.log(`demo event "${seeded.eventId}" ready (${seeded.created.length + seeded.updated.length} sessions)`)
   console.log(`h5 building… (about 20 s on first start)`)
   await startService(

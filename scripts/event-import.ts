@@ -1,5 +1,6 @@
 /** `npm run event:import -- <file.json>`: create or update an event and its sessions from a file. */
 import { readFileSync } from 'node:fs'
+import { MissingCredentialsError } from '../cloud/local/emulator/findCredentials'
 import { EventFileError, importEvent, parseEventFile } from '../cloud/src/domain/eventImport'
 import { adminContext } from './adminDatabase'
 
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
     if (err instanceof EventFileError) {
       console.error(`${file}: ${err.message}`)
       process.exit(1)
+    }
+    if (err instanceof MissingCredentialsError) {
+      console.error(err.message)
+      process.exit(2)
     }
     throw err
   }

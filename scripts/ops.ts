@@ -3,6 +3,7 @@
  * refresher, last error; a fingerprint, never the value).
  * `npm run ops -- jobs`: outbox jobs that are dead, failing or waiting too long.
  */
+import { MissingCredentialsError } from '../cloud/local/emulator/findCredentials'
 import { stuckJobs } from '../cloud/src/outbox/worker'
 import { wechatConfig } from '../cloud/src/shared/config'
 import { tokenStatus } from '../cloud/src/wechat/tokens'
@@ -31,4 +32,8 @@ async function main(): Promise<void> {
   process.exit(2)
 }
 
-void main()
+main().catch((err: unknown) => {
+  if (!(err instanceof MissingCredentialsError)) throw err
+  console.error(err.message)
+  process.exit(2)
+})

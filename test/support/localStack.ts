@@ -3,7 +3,7 @@
  * SQLite file, the function runtime with the project's functions, and the gateway in front.
  * Calls go through real HTTP and the real wx-server-sdk, exactly as the H5 app's do.
  */
-import { startEmulator } from '../../cloud/local/emulator'
+import { type EmulatorCredentials, startEmulator } from '../../cloud/local/emulator'
 import { discoverFunctions, type FunctionDefinition } from '../../cloud/local/runtime/functions'
 import { startGateway, type Gateway } from '../../cloud/local/runtime/gateway'
 import { Runtime } from '../../cloud/local/runtime/runtime'
@@ -14,6 +14,10 @@ export const TEST_ID_HMAC_KEY = 'test-id-hmac-key-0123456789abcdef0123'
 
 export interface LocalStack {
   adminUrl: string
+  /** What the emulator wants requests signed with. */
+  credentials: EmulatorCredentials
+  /** The environment a script the test starts (`runScript`) needs to use this stack's database. */
+  adminEnv: Record<string, string>
   runtime: Runtime
   gateway: Gateway
   emulator: Awaited<ReturnType<typeof startEmulator>>
@@ -36,6 +40,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const runtime = new Runtime({
     functions: options.functions ?? discoverFunctions('source'),
     adminUrl: emulator.adminUrl,
+    credentials: emulator.credentials,
     maxInstances: options.maxInstances ?? 4,
     functionEnv: { TICKETCARD_ID_HMAC_KEY: TEST_ID_HMAC_KEY, TICKETCARD_TEST_MODE: '1', ...options.functionEnv },
   })
@@ -47,6 +52,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   return {
     adminUrl: emulator.adminUrl,
+    credentials: emulator.credentials,
+    adminEnv: {
+      EMULATOR_ADMIN_URL: emulator.adminUrl,
+      TENCENTCLOUD_SECRETID: emulator.credentials.secretId,
+      TENCENTCLOUD_SECRETKEY: emulator.credentials.secretKey,
+    },
     runtime,
     gateway,
     emulator,

@@ -34,6 +34,8 @@ export const ReplyCode = {
   FUNCTIONS_REQUEST_FAIL: 'FUNCTIONS_REQUEST_FAIL',
   /** In the SDK's table as -504002; same caveat as above. */
   FUNCTIONS_EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
+  /** CloudBase's answer to a missing, unknown, expired or wrong signature. Not in the SDK's table: -501001. */
+  SIGN_PARAM_INVALID: 'SIGN_PARAM_INVALID',
 } as const
 
 export type ReplyCode = (typeof ReplyCode)[keyof typeof ReplyCode]

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net'
 import { databaseActions, type FunctionHandlers, functionActions } from './actions'
+import { type EmulatorCredentials, forgetCredentials, newCredentials, rememberCredentials } from './credentials'
 import { type CollectionMode, Database } from './database'
 import type { Doc } from './ejson'
 import { DEFAULT_INDEXES_FILE, loadIndexConfig } from './indexes'
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
   collections?: CollectionMode
   /** Where unexpected failures are logged; default stderr. */
   log?: (line: string) => void
+  /** What requests must be signed with; default: fresh random ones for this run. */
+  credentials?: EmulatorCredentials
 }
 
 /** What tests and tools may do with the database behind the protocol. */
@@ -52,6 +55,8 @@ export interface Emulator {
   port: number
   /** `http://127.0.0.1:PORT/admin`, the URL for TCB_CONTEXT_CNFG. */
   adminUrl: string
+  /** What clients sign with: TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY for wx-server-sdk. */
+  credentials: EmulatorCredentials
   db: EmulatorAdmin
   close(): Promise<void>
 }
@@ -77,8 +82,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw err
   }
   const handlers = options.handlers ?? {}
+  const credentials = options.credentials ?? newCredentials()
   const server = createServer({
     actions: { ...databaseActions(database), ...functionActions(handlers) },
+    credentials,
     openApi: handlers.openApi,
     log: options.log,
   })
@@ -92,9 +99,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     })
   })
   const port = (server.address() as AddressInfo).port
+  const adminUrl = `http://127.0.0.1:${port}/admin`
+  rememberCredentials(adminUrl, credentials)
 
   let closing: Promise<void> | undefined
   const close = () => {
+    forgetCredentials(adminUrl, credentials)
     closing ??= new Promise<void>((resolve) => {
       server.close(() => resolve())
       server.closeAllConnections()
@@ -116,9 +126,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     file: storage.file,
   }
 
-  return { port, adminUrl: `http://127.0.0.1:${port}/admin`, db, close }
+  return { port, adminUrl, credentials, db, close }
 }
 
 export type { FunctionHandlers } from './actions'
 export type { OpenApiHandler } from './server'
 export type { CollectionMode } from './database'
+export type { EmulatorCredentials } from './credentials'

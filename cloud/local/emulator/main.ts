@@ -6,10 +6,17 @@
  *   EMULATOR_INDEXES      index configuration (default cloud/indexes.json)
  *   EMULATOR_COLLECTIONS  "declared" (default, as CloudBase) or "auto" (created on first write)
  *   RUNTIME_GATEWAY_URL   when set, `cloud.callFunction` is served by POST <url>/api/<name>
+ *   EMULATOR_SECRET_ID, EMULATOR_SECRET_KEY
+ *                         the credentials requests must be signed with (default: fresh random ones)
  *
- * Prints `emulator listening on http://127.0.0.1:<port>` once ready; SIGINT/SIGTERM close it cleanly.
+ * Writes the credentials to `<data file>.credentials.json` (mode 0600) for admin commands run from
+ * another shell, then prints `emulator listening on http://127.0.0.1:<port>`; SIGINT/SIGTERM close
+ * it cleanly and remove the file.
  */
 import path from 'node:path'
+import { type EmulatorCredentials, newCredentials } from './credentials'
+import { credentialsFileOf, removeCredentialsFile, writeCredentialsFile } from './credentialsFile'
+import { configuredDataFile } from './dataFile'
 import { forwardToGateway } from './gateway-forward'
 import { type CollectionMode, startEmulator } from './index'
 
@@ -26,6 +33,16 @@ function portFrom(name: string, fallback: number): number {
   return value
 }
 
+function credentialsFromEnvironment(): EmulatorCredentials {
+  const { EMULATOR_SECRET_ID: secretId, EMULATOR_SECRET_KEY: secretKey } = process.env
+  if (!secretId && !secretKey) return newCredentials()
+  if (!secretId || !secretKey) {
+    console.error('EMULATOR_SECRET_ID and EMULATOR_SECRET_KEY go together: set both or neither')
+    process.exit(2)
+  }
+  return { secretId, secretKey }
+}
+
 async function main(): Promise<void> {
   const collections = (process.env.EMULATOR_COLLECTIONS || 'declared') as CollectionMode
   if (collections !== 'declared' && collections !== 'auto') {
@@ -33,19 +50,24 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const gateway = process.env.RUNTIME_GATEWAY_URL
+  const dataFile = configuredDataFile()
   const emulator = await startEmulator({
     port: portFrom('EMULATOR_PORT', 9301),
-    dataFile: path.resolve(root, process.env.EMULATOR_DATA || path.join('.data', 'cloudbase.sqlite')),
+    dataFile,
     indexesFile: process.env.EMULATOR_INDEXES ? path.resolve(root, process.env.EMULATOR_INDEXES) : undefined,
     collections,
     handlers: gateway ? { invokeFunction: forwardToGateway(gateway) } : {},
+    credentials: credentialsFromEnvironment(),
   })
+  const keyFile = credentialsFileOf(dataFile)
+  writeCredentialsFile(keyFile, { adminUrl: emulator.adminUrl, ...emulator.credentials })
   console.log(`emulator listening on http://127.0.0.1:${emulator.port}`)
 
   let stopping = false
   const stop = () => {
     if (stopping) return
     stopping = true
+    removeCredentialsFile(keyFile, emulator.credentials)
     emulator.close().then(
       () => process.exit(0),
       (err: unknown) => {

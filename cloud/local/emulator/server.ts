@@ -1,7 +1,8 @@
 /**
  * The HTTP front: `POST /admin?env=...&seqId=...`, where wx-server-sdk sends everything when
  * `TCB_CONTEXT_CNFG` points here. JSON bodies carry database and function actions; multipart
- * bodies are `wx.openApi` calls, passed raw to the WeChat side.
+ * bodies are `wx.openApi` calls, passed raw to the WeChat side. Every request must carry the SDK's
+ * signature made with this emulator's credentials (see requestSignature.ts); /health needs none.
  *
  * Errors are answered with HTTP 200 and `{code, message}`, as CloudBase does: for any other status
  * the SDK reports only "<status> <text>", losing the message.
@@ -9,7 +10,9 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { type Action, type ActionContext, type WireRequest } from './actions'
+import type { EmulatorCredentials } from './credentials'
 import { CloudBaseError, invalidParam, ReplyCode } from './errors'
+import { jsonParams, multipartParams, verifySignature } from './requestSignature'
 
 export interface OpenApiHandler {
   /** Answers a multipart `wx.openApi` request with the raw bytes the SDK decodes (CommOpenApiResp). */
@@ -18,6 +21,8 @@ export interface OpenApiHandler {
 
 export interface ServerOptions {
   actions: Record<string, Action>
+  /** What every request to /admin must be signed with; others are refused and change nothing. */
+  credentials: EmulatorCredentials
   openApi?: OpenApiHandler
   /** Largest accepted request body. */
   maxBodyBytes?: number
@@ -67,6 +72,16 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   })
 }
 
+type JsonBody = { value: unknown } | { error: Error }
+
+function parseJson(text: string): JsonBody {
+  try {
+    return { value: JSON.parse(text) }
+  } catch (err) {
+    return { error: err as Error }
+  }
+}
+
 function envOf(request: WireRequest, url: URL): string {
   const fromBody = request.envName
   if (typeof fromBody === 'string' && fromBody !== '') return fromBody
@@ -78,13 +93,9 @@ export function createServer(options: ServerOptions): http.Server {
   const log = options.log ?? ((line: string) => console.error(line))
   const known = Object.keys(options.actions).sort().join(', ')
 
-  async function handleJson(body: Buffer, url: URL, req: http.IncomingMessage): Promise<Record<string, unknown>> {
-    let request: unknown
-    try {
-      request = JSON.parse(body.toString('utf8'))
-    } catch (err) {
-      throw invalidParam(`request body is not valid JSON: ${(err as Error).message}`)
-    }
+  async function handleJson(body: JsonBody, url: URL, req: http.IncomingMessage): Promise<Record<string, unknown>> {
+    if ('error' in body) throw invalidParam(`request body is not valid JSON: ${body.error.message}`)
+    const request = body.value
     if (request === null || typeof request !== 'object' || Array.isArray(request)) throw invalidParam('request body must be a JSON object')
     const wire = request as WireRequest
     if (typeof wire.action !== 'string') throw invalidParam('request body has no "action"')
@@ -125,9 +136,26 @@ export function createServer(options: ServerOptions): http.Server {
       return
     }
     const contentType = req.headers['content-type'] ?? ''
-    if (contentType.startsWith('multipart/form-data')) return handleOpenApi(body, contentType, res, requestId)
+    const multipart = contentType.startsWith('multipart/form-data')
+    const text = multipart ? '' : body.toString('utf8')
+    const json = multipart ? undefined : parseJson(text)
     try {
-      const reply = await handleJson(body, url, req)
+      verifySignature(
+        {
+          method: req.method ?? 'POST',
+          path: req.url ?? '/',
+          headers: req.headers,
+          params: () => (json ? jsonParams(text, 'value' in json ? json.value : undefined) : multipartParams(body, contentType)),
+        },
+        options.credentials,
+      )
+    } catch (err) {
+      if (!(err instanceof CloudBaseError)) throw err
+      return sendJson(res, 200, errorReply(err, requestId), multipart ? OPENAPI_JSON : 'application/json')
+    }
+    if (!json) return handleOpenApi(body, contentType, res, requestId)
+    try {
+      const reply = await handleJson(json, url, req)
       sendJson(res, 200, { ...reply, requestId })
     } catch (err) {
       if (err instanceof CloudBaseError) return sendJson(res, 200, errorReply(err, requestId))

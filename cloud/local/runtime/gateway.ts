@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { ApiError, ErrorCode } from '../../src/api/errors'
+import { jsonNestingDepth } from './jsonNesting'
 import { InvocationError } from './pool'
 import type { InvocationIdentity } from './protocol'
 import type { Runtime } from './runtime'
@@ -27,49 +28,63 @@ export const DEV_MINIPROGRAM_APPID = 'wxdevminiprogram01'
 /** The development identity header. Only this local gateway honours it; production never does. */
 export const OPENID_HEADER = 'x-wx-openid'
 const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/**
+ * Deepest event accepted, counting the event object itself. Our events are a few levels deep;
+ * a few thousand levels overflow the stack when the event is serialized for the function instance.
+ */
+export const MAX_EVENT_DEPTH = 32
 
 class GatewayError extends Error {
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** The rest of the request will not be read, so the connection cannot carry another one. */
+    readonly closesConnection = false,
   ) {
     super(message)
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function send(res: http.ServerResponse, status: number, body: unknown, extraHeaders: http.OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body)
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...extraHeaders,
   })
   res.end(text)
 }
 
-function sendError(res: http.ServerResponse, status: number, error: ApiError): void {
-  send(res, status, { ok: false, error })
+function sendError(res: http.ServerResponse, status: number, error: ApiError, extraHeaders: http.OutgoingHttpHeaders = {}): void {
+  send(res, status, { ok: false, error }, extraHeaders)
 }
 
+function payloadTooLarge(message: string): GatewayError {
+  return new GatewayError(413, 'PAYLOAD_TOO_LARGE', message, true)
+}
+
+/** The body, up to `limit` bytes; past it (declared or streamed in chunks), reading stops with a 413. */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0)
     if (declared > limit) {
-      reject(new GatewayError(413, 'PAYLOAD_TOO_LARGE', `body of ${declared} bytes exceeds the ${limit}-byte limit`))
-      req.resume()
+      reject(payloadTooLarge(`body of ${declared} bytes exceeds the ${limit}-byte limit`))
       return
     }
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        reject(new GatewayError(413, 'PAYLOAD_TOO_LARGE', `body exceeds the ${limit}-byte limit`))
-        req.destroy()
+        req.off('data', collect)
+        req.pause()
+        reject(payloadTooLarge(`body exceeds the ${limit}-byte limit`))
         return
       }
       chunks.push(chunk)
-    })
+    }
+    req.on('data', collect)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
@@ -77,6 +92,9 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 
 function parseEvent(body: Buffer): unknown {
   if (body.length === 0) return {}
+  if (jsonNestingDepth(body, MAX_EVENT_DEPTH) > MAX_EVENT_DEPTH) {
+    throw new GatewayError(400, 'INVALID_INPUT', `body is nested deeper than ${MAX_EVENT_DEPTH} levels of objects and arrays`)
+  }
   let event: unknown
   try {
     event = JSON.parse(body.toString('utf8'))
@@ -94,6 +112,11 @@ function identityOf(req: http.IncomingMessage, appid: string): InvocationIdentit
   const openid = Array.isArray(header) ? header[0] : header
   if (openid !== undefined && !OPENID_PATTERN.test(openid)) {
     throw new GatewayError(400, 'INVALID_INPUT', `${OPENID_HEADER} must be 1-64 letters, digits, "_" or "-"`)
+  }
+  // getWXContext turns an all-digit OPENID into a number, so "0012345" and "12345" would be one
+  // person. Real openids always hold letters.
+  if (openid !== undefined && /^[0-9]+$/.test(openid)) {
+    throw new GatewayError(400, 'INVALID_INPUT', `${OPENID_HEADER} must not be all digits (wx-server-sdk would read "${openid}" as a number); real openids contain letters`)
   }
   const clientIp = req.socket.remoteAddress?.replace(/^::ffff:/, '')
   // With an identity the call stands for a mini-program client call; without one it is what
@@ -137,7 +160,12 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
       const result = await runtime.invoke(name, event, identity)
       send(res, 200, result)
     } catch (err) {
-      if (err instanceof GatewayError) return sendError(res, err.status, { code: err.code, message: err.message })
+      if (err instanceof GatewayError) {
+        // `connection: close` makes Node end the socket once the answer is out: the client reads
+        // the 413 instead of a reset, and the unread rest of an oversized body is never read.
+        const headers = err.closesConnection ? { connection: 'close' } : {}
+        return sendError(res, err.status, { code: err.code, message: err.message }, headers)
+      }
       if (err instanceof InvocationError) {
         const timeout = err.reason === 'timeout'
         log(`gateway: ${err.functionName} ${err.reason}: ${err.message}`)

@@ -1,7 +1,10 @@
 /**
  * The local function runtime as a process: every project function in its instance pool, timer
  * triggers on schedule, and the HTTP gateway. Started by `npm run serve` / `npm run dev`.
+ * Functions sign their database calls with the emulator's credentials, found as findCredentials
+ * says (the stack passes them as TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY).
  */
+import { findCredentials, MissingCredentialsError } from '../emulator/findCredentials'
 import { discoverFunctions, type FunctionSource } from './functions'
 import { startGateway } from './gateway'
 import { DEFAULT_MAX_INSTANCES, Runtime } from './runtime'
@@ -31,12 +34,21 @@ async function main(): Promise<void> {
     console.error(`FUNCTION_SOURCE must be "source" or "bundle" (got "${source}")`)
     process.exit(2)
   }
+  let credentials
+  try {
+    credentials = findCredentials(adminUrl)
+  } catch (err) {
+    if (!(err instanceof MissingCredentialsError)) throw err
+    console.error(err.message)
+    process.exit(2)
+  }
   const functionEnv = Object.fromEntries(
     Object.entries(process.env).filter((entry): entry is [string, string] => FUNCTION_VARIABLE.test(entry[0]) && entry[1] !== undefined),
   )
   const runtime = new Runtime({
     functions: discoverFunctions(source),
     adminUrl,
+    credentials,
     envId: process.env.TCB_ENV_ID,
     maxInstances: positiveInteger('MAX_INSTANCES', DEFAULT_MAX_INSTANCES),
     functionEnv,

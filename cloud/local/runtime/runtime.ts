@@ -1,3 +1,4 @@
+import type { EmulatorCredentials } from '../emulator/credentials'
 import { nextFireTime } from './cron'
 import type { FunctionDefinition } from './functions'
 import { FunctionPool, type PoolStats } from './pool'
@@ -7,6 +8,11 @@ export interface RuntimeOptions {
   functions: FunctionDefinition[]
   /** The emulator's admin URL, where wx-server-sdk sends database calls. */
   adminUrl: string
+  /**
+   * The emulator's credentials, which functions sign their calls with (CloudBase gives functions
+   * their keys the same way). Without them any database call fails: the SDK has no secret to sign with.
+   */
+  credentials?: EmulatorCredentials
   /** CloudBase environment id the functions see (SCF_NAMESPACE / TCB_ENV). */
   envId?: string
   /** Per function, the most instances running at once (CloudBase scales to 1000; we cap locally). */
@@ -31,11 +37,10 @@ export const DEFAULT_MAX_INSTANCES = 4
 export const DEFAULT_ENV_ID = 'local-dev'
 
 /** The environment wx-server-sdk needs to talk to the local emulator instead of Tencent. */
-export function sdkEnvironment(adminUrl: string, envId: string): Record<string, string> {
+export function sdkEnvironment(adminUrl: string, envId: string, credentials?: EmulatorCredentials): Record<string, string> {
   return {
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: adminUrl }),
-    TENCENTCLOUD_SECRETID: 'local-secret-id',
-    TENCENTCLOUD_SECRETKEY: 'local-secret-key',
+    ...(credentials ? { TENCENTCLOUD_SECRETID: credentials.secretId, TENCENTCLOUD_SECRETKEY: credentials.secretKey } : {}),
     TENCENTCLOUD_RUNENV: 'SCF',
     TENCENTCLOUD_REGION: 'ap-shanghai',
     SCF_NAMESPACE: envId,
@@ -61,7 +66,7 @@ export class Runtime {
 
   constructor(private readonly options: RuntimeOptions) {
     const envId = options.envId ?? DEFAULT_ENV_ID
-    const env = { ...baseEnvironment(), ...sdkEnvironment(options.adminUrl, envId), ...options.functionEnv }
+    const env = { ...baseEnvironment(), ...sdkEnvironment(options.adminUrl, envId, options.credentials), ...options.functionEnv }
     for (const definition of options.functions) {
       this.pools.set(definition.name, new FunctionPool(definition, env, options.maxInstances ?? DEFAULT_MAX_INSTANCES))
     }
@@ -83,13 +88,16 @@ export class Runtime {
     return pool.invoke(event, identity)
   }
 
-  /** Fires a function's timer trigger now, with the event and identity CloudBase gives a timer. */
-  fireTimer(name: string, triggerName?: string): Promise<unknown> {
+  /**
+   * Fires a function's timer trigger now, with the event and identity CloudBase gives a timer.
+   * `at` is the trigger time the event carries (default now): tests fire a timer "at" a moment.
+   */
+  fireTimer(name: string, triggerName?: string, at: Date = new Date()): Promise<unknown> {
     const pool = this.pools.get(name)
     if (!pool) return Promise.reject(new Error(`no function named "${name}"`))
     const trigger = triggerName ?? pool.definition.timers[0]?.name
     if (!trigger) return Promise.reject(new Error(`function "${name}" declares no timer trigger`))
-    return pool.invoke({ Type: 'Timer', TriggerName: trigger, Time: new Date().toISOString() }, { source: 'wx_trigger' })
+    return pool.invoke({ Type: 'Timer', TriggerName: trigger, Time: at.toISOString() }, { source: 'wx_trigger' })
   }
 
   stats(name: string): PoolStats | undefined {

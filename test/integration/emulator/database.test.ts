@@ -17,7 +17,7 @@ afterAll(async () => {
 })
 
 beforeEach(() => {
-  pointSdkAt(h.emulator.adminUrl)
+  pointSdkAt(h.emulator)
   h.emulator.db.reset()
 })
 
@@ -75,7 +75,7 @@ describe('unique indexes (cloud/indexes.json)', () => {
   it('the project declares tickets.code unique: a second ticket with the same code answers E11000 -502001', async () => {
     const project = await startEmulator({ indexesFile: path.resolve(__dirname, '../../../cloud/indexes.json') })
     try {
-      pointSdkAt(project.adminUrl)
+      pointSdkAt(project)
       const tickets = h.cloud.database().collection('tickets')
       await call(tickets.add({ data: { code: '1234567890123456', session: 's1' } }))
       const error = await failure(tickets.add({ data: { code: '1234567890123456', session: 's2' } }))
@@ -341,7 +341,7 @@ describe('collections', () => {
   it('with collections: "auto" (a local convenience, not CloudBase) a first write creates the collection', async () => {
     const auto = await startEmulator({ indexesFile: TEST_INDEXES, collections: 'auto' })
     try {
-      pointSdkAt(auto.adminUrl)
+      pointSdkAt(auto)
       const db = h.cloud.database()
       await expect(call(db.collection('fresh').get())).resolves.toEqual({ data: [], errMsg: 'collection.get:ok' })
       await expect(call(db.collection('fresh').add({ data: { _id: 'f' } }))).resolves.toEqual({ _id: 'f', errMsg: 'collection.add:ok' })

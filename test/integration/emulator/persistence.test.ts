@@ -8,6 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { startEmulator } from '../../../cloud/local/emulator'
+import type { EmulatorCredentials } from '../../../cloud/local/emulator/credentials'
+import { credentialsFileOf, readCredentialsFile } from '../../../cloud/local/emulator/credentialsFile'
+import { postSigned } from '../../support/signedRequest'
 import { call, type DocResult, failure, loadSdk, pointSdkAt, TEST_INDEXES } from './sdk'
 
 // Child processes start through tsx (about a second each, more on a loaded machine).
@@ -31,6 +34,8 @@ interface Running {
   child: ChildProcess
   port: number
   line: string
+  /** Read from the key file main.ts writes beside the data file, as an admin command in another shell does. */
+  credentials: EmulatorCredentials
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
@@ -49,27 +54,23 @@ function runMain(dataFile: string): Promise<Running> {
     const lines = readline.createInterface({ input: child.stdout! })
     lines.once('line', (line) => {
       const match = /^emulator listening on http:\/\/127\.0\.0\.1:(\d+)$/.exec(line)
-      if (match) resolve({ child, port: Number(match[1]), line, exited })
-      else reject(new Error(`unexpected first line: ${line}`))
+      const credentials = readCredentialsFile(credentialsFileOf(dataFile))
+      if (match && credentials) resolve({ child, port: Number(match[1]), line, exited, credentials })
+      else reject(new Error(`unexpected first line, or no key file beside ${dataFile}: ${line}`))
     })
     void exited.then(({ code, signal }) => reject(new Error(`emulator exited before listening (${signal ?? code}): ${stderr}`)))
   })
 }
 
-async function post(port: number, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const response = await fetch(`http://127.0.0.1:${port}/admin?env=local-env&seqId=1`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  })
-  return (await response.json()) as Record<string, unknown>
+async function post(running: Running, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return (await postSigned(`http://127.0.0.1:${running.port}/admin?env=local-env&seqId=1`, body, running.credentials)).json
 }
 
 describe('persistence', () => {
   it('committed data survives close and restart on the same file, unique indexes included', async () => {
     const file = path.join(dir, 'restart.sqlite')
     const first = await startEmulator({ dataFile: file, indexesFile: TEST_INDEXES })
-    pointSdkAt(first.adminUrl)
+    pointSdkAt(first)
     const db = (await loadSdk()).database()
     await call(db.collection('tickets').add({ data: { _id: 't1', code: 'KEEP', at: new Date('2025-01-02T03:04:05.678Z') } }))
     await call(db.collection('tickets').doc('t1').update({ data: { used: true } }))
@@ -80,7 +81,7 @@ describe('persistence', () => {
 
     const second = await startEmulator({ dataFile: file, indexesFile: TEST_INDEXES })
     try {
-      pointSdkAt(second.adminUrl)
+      pointSdkAt(second)
       const got = await call<DocResult>(db.collection('tickets').doc('t1').get())
       expect(got.data).toEqual({ _id: 't1', code: 'KEEP', at: new Date('2025-01-02T03:04:05.678Z'), used: true })
       await expect(failure(db.collection('tickets').doc('never').get())).resolves.toMatchObject({ errCode: -1 })
@@ -94,9 +95,35 @@ describe('persistence', () => {
   it('main.ts prints exactly its listening line and exits cleanly on SIGTERM', async () => {
     const running = await runMain(path.join(dir, 'clean.sqlite'))
     expect(running.line).toBe(`emulator listening on http://127.0.0.1:${running.port}`)
-    expect(await post(running.port, { action: 'database.calculateDocument', collectionName: 'items', queryType: 'WHERE' })).toMatchObject({ data: { total: 0 } })
+    expect(await post(running, { action: 'database.calculateDocument', collectionName: 'items', queryType: 'WHERE' })).toMatchObject({ data: { total: 0 } })
     running.child.kill('SIGTERM')
     await expect(running.exited).resolves.toEqual({ code: 0, signal: null })
+  })
+
+  it('main.ts leaves fresh credentials for each run in a key file only its owner can read, and removes it on SIGTERM', async () => {
+    const file = path.join(dir, 'keys.sqlite')
+    const keyFile = credentialsFileOf(file)
+    const first = await runMain(file)
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600)
+    expect(readCredentialsFile(keyFile)).toEqual({ adminUrl: `http://127.0.0.1:${first.port}/admin`, ...first.credentials })
+    const unsigned = await fetch(`http://127.0.0.1:${first.port}/admin`, { method: 'POST', body: '{"action":"database.calculateDocument","collectionName":"items"}' })
+    expect(await unsigned.json()).toMatchObject({ code: 'SIGN_PARAM_INVALID' })
+    first.child.kill('SIGTERM')
+    await first.exited
+    expect(fs.existsSync(keyFile)).toBe(false)
+
+    // A key file left by a crashed run with looser permissions is replaced, not reused.
+    fs.writeFileSync(keyFile, '{}', { mode: 0o644 })
+    const second = await runMain(file)
+    try {
+      expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600)
+      expect(second.credentials.secretId).not.toBe(first.credentials.secretId)
+      expect(second.credentials.secretKey).not.toBe(first.credentials.secretKey)
+      expect(await post(second, { action: 'database.calculateDocument', collectionName: 'items', queryType: 'WHERE' })).toMatchObject({ data: { total: 0 } })
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
   })
 
   it('every acknowledged insert survives kill -9 in the middle of a burst', async () => {
@@ -108,7 +135,7 @@ describe('persistence', () => {
       for (let n = 0; !killed; n++) {
         const id = `w${worker}-${n}`
         try {
-          const reply = await post(running.port, {
+          const reply = await post(running, {
             action: 'database.insertDocument',
             collectionName: 'ledger',
             data: [JSON.stringify({ _id: id, worker: { $numberInt: String(worker) }, n: { $numberInt: String(n) }, pad: 'x'.repeat(200) })],
@@ -131,7 +158,7 @@ describe('persistence', () => {
     try {
       const present = new Set<string>()
       for (let offset = 0; ; offset += 1000) {
-        const reply = await post(restarted.port, { action: 'database.getDocument', collectionName: 'ledger', queryType: 'WHERE', offset, limit: 1000, projection: '{"_id":1}' })
+        const reply = await post(restarted, { action: 'database.getDocument', collectionName: 'ledger', queryType: 'WHERE', offset, limit: 1000, projection: '{"_id":1}' })
         const list = (reply.data as { list: string[] }).list
         for (const text of list) present.add((JSON.parse(text) as { _id: string })._id)
         if (list.length < 1000) break

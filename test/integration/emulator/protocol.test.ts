@@ -2,22 +2,14 @@
  * The emulator's HTTP protocol beyond the database: bad requests, function calls, openapi calls,
  * and the index plan a query gets. Through the real SDK where the SDK can send it.
  */
-import protobuf from 'protobufjs'
 import { type Emulator, startEmulator } from '../../../cloud/local/emulator'
-import { call, failure, loadSdk, pointSdkAt, TEST_INDEXES } from './sdk'
+import { postSigned } from '../../support/signedRequest'
+import { call, CommOpenApiResp, failure, loadSdk, pointSdkAt, TEST_INDEXES } from './sdk'
 
 let emulator: Emulator
 const invocations: { name: string; data: unknown }[] = []
 const openApiBodies: { body: string; contentType: string }[] = []
 
-/** CommOpenApiResp, the reply the SDK decodes for wx.openApi (see docs/architecture.md). */
-const CommOpenApiResp = protobuf.Root.fromJSON({
-  nested: {
-    CommOpenApiResp: {
-      fields: { respData: { type: 'bytes', id: 1 }, contentType: { type: 'string', id: 2 }, errorCode: { type: 'int32', id: 3 }, httpCode: { type: 'uint32', id: 4 } },
-    },
-  },
-}).lookupType('CommOpenApiResp')
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -41,16 +33,16 @@ afterAll(async () => {
   await emulator.close()
 })
 
-beforeEach(() => pointSdkAt(emulator.adminUrl))
+beforeEach(() => pointSdkAt(emulator))
 
-async function post(body: string, contentType = 'application/json'): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${emulator.adminUrl}?env=local-env&seqId=1`, { method: 'POST', body, headers: { 'content-type': contentType } })
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> }
+/** A signed POST as the SDK makes it; a string body is sent and signed as raw text. */
+function post(body: Record<string, unknown> | string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return postSigned(`${emulator.adminUrl}?env=local-env&seqId=1`, body, emulator.credentials)
 }
 
 describe('protocol', () => {
   it('an unknown action answers {code, message} naming the actions served', async () => {
-    const { status, json } = await post(JSON.stringify({ action: 'database.teleport', collectionName: 'items' }))
+    const { status, json } = await post({ action: 'database.teleport', collectionName: 'items' })
     expect(status).toBe(200) // the SDK only reads code/message from a 200 reply
     expect(json).toMatchObject({ code: 'INVALID_ACTION', message: expect.stringContaining('unknown action "database.teleport"') })
     expect(json.message).toContain('database.insertDocument')
@@ -63,7 +55,7 @@ describe('protocol', () => {
   })
 
   it('a malformed EJSON field is named in the error', async () => {
-    const { json } = await post(JSON.stringify({ action: 'database.getDocument', collectionName: 'items', queryType: 'WHERE', query: '{"a":' }))
+    const { json } = await post({ action: 'database.getDocument', collectionName: 'items', queryType: 'WHERE', query: '{"a":' })
     expect(json).toMatchObject({ code: 'INVALID_PARAM', message: expect.stringContaining('query is not valid EJSON') })
   })
 
@@ -74,17 +66,17 @@ describe('protocol', () => {
   })
 
   it('database replies carry the shapes the SDK reads', async () => {
-    const insert = await post(JSON.stringify({ action: 'database.insertDocument', collectionName: 'items', data: ['{"_id":"raw","n":{"$numberInt":"1"}}'] }))
+    const insert = await post({ action: 'database.insertDocument', collectionName: 'items', data: ['{"_id":"raw","n":{"$numberInt":"1"}}'] })
     expect(insert.json).toMatchObject({ data: { insertedIds: ['raw'] } })
-    const get = await post(JSON.stringify({ action: 'database.getDocument', collectionName: 'items', queryType: 'DOC', query: '{"_id":"raw"}' }))
+    const get = await post({ action: 'database.getDocument', collectionName: 'items', queryType: 'DOC', query: '{"_id":"raw"}' })
     expect(get.json).toMatchObject({ data: { list: ['{"_id":"raw","n":1}'] } })
-    const modify = await post(JSON.stringify({ action: 'database.modifyDocument', collectionName: 'items', queryType: 'WHERE', query: '{}', data: '{"$inc":{"n":{"$numberInt":"1"}}}', multi: true, merge: true }))
+    const modify = await post({ action: 'database.modifyDocument', collectionName: 'items', queryType: 'WHERE', query: '{}', data: '{"$inc":{"n":{"$numberInt":"1"}}}', multi: true, merge: true })
     expect(modify.json).toMatchObject({ data: { updated: 1 } })
-    const count = await post(JSON.stringify({ action: 'database.calculateDocument', collectionName: 'items', queryType: 'WHERE', query: '{}' }))
+    const count = await post({ action: 'database.calculateDocument', collectionName: 'items', queryType: 'WHERE', query: '{}' })
     expect(count.json).toMatchObject({ data: { total: 1 } })
-    const removed = await post(JSON.stringify({ action: 'database.removeDocument', collectionName: 'items', queryType: 'DOC', query: '{"_id":"raw"}', multi: false }))
+    const removed = await post({ action: 'database.removeDocument', collectionName: 'items', queryType: 'DOC', query: '{"_id":"raw"}', multi: false })
     expect(removed.json).toMatchObject({ data: { deleted: 1 } })
-    const started = await post(JSON.stringify({ action: 'database.startTransaction' }))
+    const started = await post({ action: 'database.startTransaction' })
     expect(started.json).toMatchObject({ transactionId: expect.stringMatching(/^[0-9a-f]{32}$/) })
   })
 })
@@ -109,7 +101,7 @@ describe('functions and openapi', () => {
   it('without a function runtime, callFunction fails and says why', async () => {
     const bare = await startEmulator({ indexesFile: TEST_INDEXES })
     try {
-      pointSdkAt(bare.adminUrl)
+      pointSdkAt(bare)
       const cloud = await loadSdk()
       const error = await failure(cloud.callFunction({ name: 'reserve', data: {} }))
       expect(error.errCode).toBe(-1)
@@ -133,7 +125,7 @@ describe('functions and openapi', () => {
   it('without a WeChat handler, openapi calls fail clearly', async () => {
     const bare = await startEmulator({ indexesFile: TEST_INDEXES })
     try {
-      pointSdkAt(bare.adminUrl)
+      pointSdkAt(bare)
       const cloud = await loadSdk()
       const error = await failure(cloud.openapi.subscribeMessage.send({ touser: 'oUser', templateId: 'TPL', data: {} }))
       expect(error.errCode).toBe(-501001)

@@ -3,8 +3,9 @@
  *
  * The SDK reads `TCB_CONTEXT_CNFG` (the server URL) and `SCF_NAMESPACE` (the env id) from
  * process.env on every request, but `cloud.init` must run once, after the environment is set and
- * before any call. So: `pointSdkAt(url)` whenever a test switches emulators, `loadSdk()` once.
+ * before any call. So: `pointSdkAt(emulator)` whenever a test switches emulators, `loadSdk()` once.
  */
+import protobuf from 'protobufjs'
 import path from 'node:path'
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../../cloud/local/emulator'
 
@@ -15,12 +16,12 @@ export const ENV_ID = 'local-env'
 /** Collections and indexes the emulator tests use (the project's own file is cloud/indexes.json). */
 export const TEST_INDEXES = path.join(__dirname, 'fixtures', 'indexes.json')
 
-/** The environment the architecture doc lists: a local URL, any secrets, quiet. */
-export function pointSdkAt(adminUrl: string): void {
+/** The environment the architecture doc lists: a local URL, the emulator's credentials, quiet. */
+export function pointSdkAt(emulator: Pick<Emulator, 'adminUrl' | 'credentials'>): void {
   Object.assign(process.env, {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: adminUrl }),
-    TENCENTCLOUD_SECRETID: 'local-secret-id',
-    TENCENTCLOUD_SECRETKEY: 'local-secret-key',
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: emulator.adminUrl }),
+    TENCENTCLOUD_SECRETID: emulator.credentials.secretId,
+    TENCENTCLOUD_SECRETKEY: emulator.credentials.secretKey,
     TENCENTCLOUD_RUNENV: 'SCF',
     TENCENTCLOUD_REGION: 'ap-shanghai',
     SCF_NAMESPACE: ENV_ID,
@@ -32,7 +33,7 @@ let loaded: Cloud | undefined
 
 /** Requires and initialises the SDK once per test file (jest gives each file its own modules). */
 export async function loadSdk(): Promise<Cloud> {
-  if (!process.env.TCB_CONTEXT_CNFG) throw new Error('call pointSdkAt(adminUrl) before loadSdk()')
+  if (!process.env.TCB_CONTEXT_CNFG) throw new Error('call pointSdkAt(emulator) before loadSdk()')
   if (!loaded) {
     const cloud = (await import('wx-server-sdk')) as Cloud
     cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
@@ -50,7 +51,7 @@ export interface Harness {
 /** Starts an emulator (test indexes, in-memory by default) and points the SDK at it. */
 export async function startWithSdk(options: EmulatorOptions = {}): Promise<Harness> {
   const emulator = await startEmulator({ indexesFile: TEST_INDEXES, ...options })
-  pointSdkAt(emulator.adminUrl)
+  pointSdkAt(emulator)
   const cloud = await loadSdk()
   return { emulator, cloud, db: cloud.database() }
 }
@@ -87,3 +88,12 @@ export interface DocResult<T = Record<string, unknown>> {
   data: T
   errMsg: string
 }
+
+/** CommOpenApiResp, the reply the SDK decodes for wx.openApi (see docs/architecture.md). */
+export const CommOpenApiResp = protobuf.Root.fromJSON({
+  nested: {
+    CommOpenApiResp: {
+      fields: { respData: { type: 'bytes', id: 1 }, contentType: { type: 'string', id: 2 }, errorCode: { type: 'int32', id: 3 }, httpCode: { type: 'uint32', id: 4 } },
+    },
+  },
+}).lookupType('CommOpenApiResp')

@@ -29,7 +29,7 @@ afterAll(async () => {
 })
 
 beforeEach(() => {
-  pointSdkAt(h.emulator.adminUrl)
+  pointSdkAt(h.emulator)
   h.emulator.db.reset()
 })
 
@@ -139,7 +139,7 @@ describe('transactions', () => {
   it('a transaction not finished within the timeout (30 s on CloudBase, shortened here) is aborted and its locks released', async () => {
     const quick = await startEmulator({ indexesFile: TEST_INDEXES, transactionTimeoutMs: 300 })
     try {
-      pointSdkAt(quick.adminUrl)
+      pointSdkAt(quick)
       const db = h.cloud.database()
       await call(db.collection('ledger').add({ data: { _id: 'e', v: 1 } }))
       const tx = (await db.startTransaction()) as Tx
@@ -191,7 +191,7 @@ describe('transactions', () => {
     // default, under the SDK's 15 s request timeout) and answers a server timeout.
     const bounded = await startEmulator({ indexesFile: TEST_INDEXES, lockWaitMs: 200 })
     try {
-      pointSdkAt(bounded.adminUrl)
+      pointSdkAt(bounded)
       const db = h.cloud.database()
       await call(db.collection('ledger').add({ data: { _id: 'held', v: 0 } }))
       const tx = (await db.startTransaction()) as Tx

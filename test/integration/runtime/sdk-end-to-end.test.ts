@@ -33,7 +33,7 @@ async function post(fn: string, body: unknown, openid?: string): Promise<unknown
 }
 
 it('a function using the real wx-server-sdk adds, queries, updates in a transaction and hits a unique index, with the SDK’s exact answers', async () => {
-  runtime = new Runtime({ functions: [defineFunctionAt('tour', path.join(__dirname, 'fixtures', 'databaseTour.ts'), { timeout: 10 })], adminUrl: emulator.adminUrl })
+  runtime = new Runtime({ functions: [defineFunctionAt('tour', path.join(__dirname, 'fixtures', 'databaseTour.ts'), { timeout: 10 })], adminUrl: emulator.adminUrl, credentials: emulator.credentials })
   gateway = await startGateway(runtime)
 
   interface TourResult {
@@ -67,7 +67,7 @@ it('the deploy units npm run build:cloud writes run unchanged: ping answers the 
     expect(manifest.dependencies).toEqual({ 'wx-server-sdk': '4.0.2' })
     expect(readFileSync(path.join(out, 'ping', 'index.js'), 'utf8')).toContain('require("wx-server-sdk")')
 
-    runtime = new Runtime({ functions: discoverFunctions('bundle', out), adminUrl: emulator.adminUrl })
+    runtime = new Runtime({ functions: discoverFunctions('bundle', out), adminUrl: emulator.adminUrl, credentials: emulator.credentials })
     gateway = await startGateway(runtime)
     const answer = (await post('ping', {}, 'oPingUser')) as { ok: boolean; data: { openid: string; databaseTime: string } }
     expect(answer.ok).toBe(true)

@@ -62,7 +62,7 @@ describe('recovery', () => {
     expect(errorsOf(stack, 40001)).toBeGreaterThan(0) // the invalidation really hit callers' first tries
 
     // The operator's view: state and history, never the token itself.
-    const ops = await runScript('ops', ['tokens'], { EMULATOR_ADMIN_URL: stack.adminUrl, OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret })
+    const ops = await runScript('ops', ['tokens'], { ...stack.adminEnv, OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret })
     expect(ops.stderr).toBe('')
     expect(ops.status).toBe(0)
     expect(ops.stdout).toMatch(/^access_token +fingerprint [0-9a-f]{8}, generation \d+, age \d+s, expires in \d+s; \d+ fetches/m)
