@@ -10,6 +10,7 @@ import { adminDb, openEvent, seedEvent } from '../test/support/adminDb'
 import { createApprovedCard } from '../test/support/simCard'
 import { startWechatStack } from '../test/support/wechatStack'
 import { formatLoad, load, type LoadResult } from './stats'
+import { CONSENT } from '../test/support/consent'
 
 const REQUESTS = 2000
 const OWNERS = 50
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   await seedEvent(adminDb(stack.adminUrl), openEvent('bench-card', [{ id: 'bench-card-s', capacity: 1000 }], { limits: { perSession: 1, perEvent: 1 } }))
   const tickets: string[] = []
   for (let i = 0; i < OWNERS; i += 1) {
-    const answer = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'bench-card-s', requestId: `bench-card-${i}`, attendee: { name: '测试', phone: '13800000000' } }, `bench_card_${i}`)
+    const answer = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'bench-card-s', requestId: `bench-card-${i}`, attendee: { name: '测试', phone: '13800000000' }, consent: CONSENT }, `bench_card_${i}`)
     if (!answer.ok) throw new Error(JSON.stringify(answer.error))
     tickets.push(answer.data.id)
   }

@@ -7,6 +7,7 @@ import { defineFunctionAt, discoverFunctions } from '../cloud/local/runtime/func
 import { adminDb, openEvent, seedEvent } from '../test/support/adminDb'
 import { startLocalStack } from '../test/support/localStack'
 import { formatLoad, load } from './stats'
+import { CONSENT } from '../test/support/consent'
 
 const CONCURRENCY = 50
 const REQUESTS = 2000
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const noop = () => stack.call('noop', 'noop', {}, 'bench_user').then((r) => r.ok)
   const reserve = (i: number) =>
     stack
-      .call('attendee', 'reservation.reserve', { sessionId: 'bench-s', requestId: `bench-${i}-${Date.now()}`, attendee: { name: '测试', phone: '13800000000' } }, `bench_${i}`)
+      .call('attendee', 'reservation.reserve', { sessionId: 'bench-s', requestId: `bench-${i}-${Date.now()}`, attendee: { name: '测试', phone: '13800000000' }, consent: CONSENT }, `bench_${i}`)
       .then((r) => r.ok)
 
   await load(200, CONCURRENCY, noop)

@@ -3,11 +3,13 @@
  * unit in cloud/functions/<name>/: one esbuild bundle (wx-server-sdk left external, installed in the
  * cloud), a package.json pinning wx-server-sdk exactly, and the function's config.json. Sources
  * never go into those folders (CloudBase refuses a folder holding both index.ts and index.js).
- * It also checks that cloudbaserc.json (what `tcb fn deploy` reads) agrees with every config.json.
+ * It also checks that cloudbaserc.json (what `tcb fn deploy` reads) agrees with every config.json,
+ * and that every collection has its database security rule (cloud/database-rules/).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { buildSync } from 'esbuild'
+import { loadRules } from './db-rules'
 import { discoverFunctions, FUNCTION_BUNDLE_ROOT, PROJECT_ROOT, type FunctionConfig } from '../cloud/local/runtime/functions'
 
 interface CloudbaseRc {
@@ -41,6 +43,8 @@ export function buildCloudFunctions(outRoot = FUNCTION_BUNDLE_ROOT): Array<{ nam
   const version = sdkVersion()
   const functions = discoverFunctions('source')
   checkCloudbaseRc(new Map(functions.map((fn) => [fn.name, fn.config])))
+  // Functions never ship without the rules that keep clients out of their database.
+  loadRules()
   return functions.map((fn) => {
     const outDir = path.join(outRoot, fn.name)
     rmSync(outDir, { recursive: true, force: true })

@@ -7,10 +7,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
+import { type EmulatorCredentials, newCredentials } from '../cloud/local/emulator/credentials'
 import { createCard } from '../cloud/src/card/admin'
 import { loadCardDefinition, validFor } from '../cloud/src/card/definition'
 import { connectSimulatorControl } from '../cloud/local/wechat/controlClient'
-import { ConfigError, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
+import { ConfigError, privacyConfig, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
 
 const root = path.resolve(__dirname, '..')
 
@@ -99,6 +100,18 @@ export const DEVELOPMENT_DEFAULTS: Record<string, string> = {
   TICKETCARD_ID_HMAC_KEY: 'development-only-id-hmac-key-not-a-secret',
 }
 
+/** Optional settings a developer may set in the shell; passed on to the functions when set. */
+const OPTIONAL_SETTINGS = [
+  'TICKETCARD_ORGANIZERS',
+  'TICKETCARD_RETENTION_DAYS',
+  'TICKETCARD_RESERVE_PER_MINUTE',
+  'TICKETCARD_LOOKUP_PER_MINUTE',
+  'TICKETCARD_LOOKUP_PER_IP_PER_MINUTE',
+  'TICKETCARD_ID_REFUSALS_PER_DAY',
+  'TICKETCARD_OUTBOX_BASE_DELAY_MS',
+  'TICKETCARD_OUTBOX_MAX_ATTEMPTS',
+]
+
 /** Fills in development defaults and checks every value, naming the variable that is wrong. */
 function functionEnvironment(wechatUrl: string): Record<string, string> {
   for (const [name, value] of Object.entries(DEVELOPMENT_DEFAULTS)) if (!process.env[name]) process.env[name] = value
@@ -106,6 +119,7 @@ function functionEnvironment(wechatUrl: string): Record<string, string> {
   try {
     wechatConfig()
     reservationConfig()
+    privacyConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)
@@ -113,7 +127,8 @@ function functionEnvironment(wechatUrl: string): Record<string, string> {
     }
     throw err
   }
-  return Object.fromEntries(Object.keys(DEVELOPMENT_DEFAULTS).concat('WECHAT_API_BASE').map((name) => [name, process.env[name] as string]))
+  const names = [...Object.keys(DEVELOPMENT_DEFAULTS), 'WECHAT_API_BASE', ...OPTIONAL_SETTINGS.filter((name) => process.env[name])]
+  return Object.fromEntries(names.map((name) => [name, process.env[name] as string]))
 }
 
 const EXAMPLE_CARD = path.join(root, 'cards', 'ticket-card.example.json')
@@ -134,17 +149,23 @@ async function demoCard(wechatUrl: string): Promise<string | null> {
   return card.cardId
 }
 
-/** The backend alone: what `npm run serve` runs and what `npm run dev` builds on. */
-export async function startBackend(ports: StackPorts): Promise<void> {
+/**
+ * The backend alone: what `npm run serve` runs and what `npm run dev` builds on. Answers the
+ * credentials of this run's emulator (fresh each run; also in its key file for other shells).
+ */
+export async function startBackend(ports: StackPorts): Promise<EmulatorCredentials> {
   process.on('SIGINT', () => void stopAll(0))
   process.on('SIGTERM', () => void stopAll(0))
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`
   const functionEnv = functionEnvironment(`http://127.0.0.1:${ports.wechat}`)
+  const credentials = newCredentials()
   try {
     await startService('emulator', tsx('cloud/local/emulator/main.ts'), {
       EMULATOR_PORT: String(ports.emulator),
       EMULATOR_DATA: process.env.EMULATOR_DATA ?? path.join(root, '.data', 'cloudbase.sqlite'),
       RUNTIME_GATEWAY_URL: gatewayUrl,
+      EMULATOR_SECRET_ID: credentials.secretId,
+      EMULATOR_SECRET_KEY: credentials.secretKey,
     })
     await startService('wechat', tsx('cloud/local/wechat/main.ts'), {
       WECHAT_SIM_PORT: String(ports.wechat),
@@ -157,9 +178,12 @@ export async function startBackend(ports: StackPorts): Promise<void> {
       ...(cardId ? { TICKETCARD_CARD_ID: cardId } : {}),
       GATEWAY_PORT: String(ports.gateway),
       EMULATOR_ADMIN_URL: `http://127.0.0.1:${ports.emulator}/admin`,
+      TENCENTCLOUD_SECRETID: credentials.secretId,
+      TENCENTCLOUD_SECRETKEY: credentials.secretKey,
     })
   } catch (err) {
     console.error((err as Error).message)
     await stopAll(1)
   }
+  return credentials
 }

@@ -1,4 +1,4 @@
-import type { EventView, TicketView } from './models'
+import type { EventView, IdRefusalView, TicketView } from './models'
 import type { ReservePayload } from './validation'
 
 type Empty = Record<string, never>
@@ -18,6 +18,9 @@ export interface ActionContract {
   'card.ext': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; cardExt: string } }
   'card.added': { fn: 'attendee'; payload: { ticketId: string; encryptCode: string }; result: { card: 'added' | 'pending' } }
   'card.open': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; code: string } }
+  'tickets.erase': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
+  'organizer.idRefusals': { fn: 'organizer'; payload: { eventId: string }; result: { refusals: IdRefusalView[] } }
+  'organizer.releaseIdHold': { fn: 'organizer'; payload: { eventId: string; refusalId: string }; result: { releasedTickets: number } }
 }
 
 export type ActionName = keyof ActionContract
@@ -37,4 +40,7 @@ export const ACTION_FUNCTION: { [A in ActionName]: ActionContract[A]['fn'] } = {
   'card.ext': 'attendee',
   'card.added': 'attendee',
   'card.open': 'attendee',
+  'tickets.erase': 'attendee',
+  'organizer.idRefusals': 'organizer',
+  'organizer.releaseIdHold': 'organizer',
 }

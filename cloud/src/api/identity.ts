@@ -35,6 +35,17 @@ export function maskPhone(phone: string): string {
   return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '*'.repeat(phone.length)
 }
 
+/** 张* / J***: the first character, then one star per character; what staff and organizers see. */
+export function maskName(name: string): string {
+  const characters = [...name]
+  return characters.length <= 1 ? '*' : `${characters[0]}${'*'.repeat(characters.length - 1)}`
+}
+
+/** **************123X: only the last four characters, enough to compare with a document in hand. */
+export function maskIdNumber(idNumber: string): string {
+  return `${'*'.repeat(Math.max(0, idNumber.length - 4))}${idNumber.slice(-4)}`
+}
+
 /** Uppercase, no spaces: the canonical form people type ID numbers in many ways. */
 export function normalizeIdNumber(value: string): string {
   return value.replace(/\s+/g, '').toUpperCase()

@@ -22,6 +22,8 @@ export interface EventView {
   limits: { perSession: number; perEvent: number }
   /** Whether the form asks for an ID number. */
   idNumber: 'off' | 'optional' | 'required'
+  /** Days after a session ends before its tickets' personal data is erased (the privacy notice says so). */
+  dataRetentionDays: number
   sessions: SessionView[]
 }
 
@@ -37,11 +39,16 @@ export interface TicketView {
   venue: string
   session: Pick<SessionView, 'id' | 'name' | 'place' | 'startsAt' | 'endsAt'>
   attendee: {
+    /** Empty once erased. */
     name: string
-    /** Full number for the owner only; everyone else sees it masked. */
+    /** Full number for the owner only; everyone else sees it masked. Empty once erased. */
     phone: string
     hasIdNumber: boolean
   }
+  /** When the name, phone and ID-number hash were erased (by the owner, or by retention). */
+  erasedAt: string | null
+  /** Whether the owner may erase them now: the ticket is cancelled or its session has ended. */
+  erasable: boolean
   createdAt: string
   cancelledAt: string | null
   /** Whether the ticket can still be cancelled (active, session not started). */
@@ -54,3 +61,20 @@ export interface TicketView {
 }
 
 export type CardPackState = 'unavailable' | 'available' | 'added'
+
+/** A reservation refused because its ID number is held by another ticket, as the organizer sees it. */
+export interface IdRefusalView {
+  id: string
+  at: string
+  sessionId: string
+  sessionName: string
+  idType: 'mainland' | 'passport'
+  /** Only the last four characters, e.g. "**************123X": enough to match the document at the door. */
+  maskedIdNumber: string
+  /** The name on the refused request, masked, e.g. "张*". */
+  maskedName: string
+  /** How many times this caller was refused with this ID number today. */
+  attempts: number
+  /** Set once the organizer released the ID number's hold. */
+  releasedAt: string | null
+}

@@ -5,14 +5,19 @@
 import * as v from 'valibot'
 import { FIELD_ERRORS, type FieldError, type FieldErrors } from './errors'
 import { isMainlandId, isMainlandMobile, isPassportNumber, normalizeIdNumber } from './identity'
+import { PRIVACY_NOTICE_VERSION } from './privacy'
 
 export { FIELD_ERRORS, type FieldError, type FieldErrors } from './errors'
 
 export const ID_TYPES = ['mainland', 'passport'] as const
 export type IdType = (typeof ID_TYPES)[number]
 
-/** Letters of any script, combining marks, the middle dot of transliterated names, space, hyphen, apostrophe. */
-const NAME_PATTERN = /^[\p{L}\p{M}][\p{L}\p{M}·.' -]{0,29}$/u
+/**
+ * Letters of any script, combining marks, the middle dot of transliterated names, space, hyphen,
+ * apostrophe; starting with a letter. Nothing Unicode renders as nothing (zero-width characters,
+ * the Hangul fillers that count as letters): a name on a ticket has to be readable at the door.
+ */
+const NAME_PATTERN = /^(?!.*\p{Default_Ignorable_Code_Point})\p{L}[\p{L}\p{M}·.' -]{0,29}$/u
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 
@@ -47,11 +52,30 @@ export const attendeeSchema = v.pipe(
 
 export type AttendeeInput = v.InferOutput<typeof attendeeSchema>
 
+/** What the person agreed to before reserving: the privacy notice, by version. */
+export interface Consent {
+  noticeVersion: string
+}
+
+function isAgreementToCurrentNotice(value: unknown): value is Consent {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
+  const keys = Object.keys(value)
+  return keys.length === 1 && keys[0] === 'noticeVersion' && (value as Consent).noticeVersion === PRIVACY_NOTICE_VERSION
+}
+
+// Missing, malformed or agreed to an older notice: all the same answer, agree to this one.
+const consent = v.pipe(
+  v.optional(v.unknown(), null),
+  v.check(isAgreementToCurrentNotice, 'CONSENT_REQUIRED'),
+  v.transform((value) => value as Consent),
+)
+
 export const reservePayloadSchema = v.strictObject(
   {
     sessionId: identifier,
     requestId: v.pipe(v.string('INVALID_VALUE'), v.regex(REQUEST_ID_PATTERN, 'INVALID_ID')),
     attendee: attendeeSchema,
+    consent,
   },
 )
 

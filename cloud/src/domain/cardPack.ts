@@ -11,14 +11,14 @@ import { signCardExt } from '../card/signer'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { enqueue } from '../outbox/worker'
-import { reservationConfig, wechatConfig } from '../shared/config'
+import { wechatConfig } from '../shared/config'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { callWithAccessToken } from '../wechat/client'
 import { WechatError } from '../wechat/errors'
 import { getCardTicket, withAccessToken, type TokenDeps } from '../wechat/tokens'
 import { configuredCardId } from './cardConfig'
-import { consumeRateLimit } from './rateLimit'
+import { limitCodeLookups } from './rateLimit'
 import { COLLECTIONS, type TicketRecord } from './records'
 import { requireOpenid } from './reserve'
 import { notFound, ownTicket, ownTicketWithCode } from './tickets'
@@ -115,7 +115,7 @@ export async function cardOpen(ctx: CallContext, payload: unknown): Promise<{ ca
 export async function ticketFromCard(ctx: CallContext, payload: unknown): Promise<TicketView> {
   const { cardId, encryptCode: encrypted } = parsePayload(fromCardSchema, payload)
   const openid = requireOpenid(ctx)
-  await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
+  await limitCodeLookups(ctx, openid)
   if (cardId !== configuredCardId()) throw notFound('(from card)')
   let code: string
   try {

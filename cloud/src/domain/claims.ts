@@ -15,6 +15,13 @@ export interface ClaimRule {
   refusal: DomainError
 }
 
+/** Who takes the slots: the ticket being made, its owner and its event. */
+export interface ClaimOwner {
+  ticketId: string
+  openid: string
+  eventId: string
+}
+
 async function isReleasable(ctx: CallContext, claim: ClaimRecord): Promise<boolean> {
   const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, claim.ticketId)
   if (ticket) return ticket.status === 'cancelled'
@@ -26,12 +33,13 @@ async function isReleasable(ctx: CallContext, claim: ClaimRecord): Promise<boole
  * names it, so two people racing for it get one insert and one duplicate-key error, never a
  * count-then-insert race. A slot already held by the same ticket (a retried request) is reused.
  */
-async function claimSlot(ctx: CallContext, rule: ClaimRule, ticketId: string, openid: string): Promise<string> {
+async function claimSlot(ctx: CallContext, rule: ClaimRule, owner: ClaimOwner): Promise<string> {
   const claims = ctx.db.collection(COLLECTIONS.claims)
+  const { ticketId } = owner
   for (const slotId of rule.slotIds) {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       try {
-        await claims.add({ data: { _id: slotId, ticketId, openid, createdAt: ctx.now() } })
+        await claims.add({ data: { _id: slotId, ...owner, createdAt: ctx.now() } })
         return slotId
       } catch (err) {
         if (!isDuplicateKey(err)) throw err
@@ -48,13 +56,14 @@ async function claimSlot(ctx: CallContext, rule: ClaimRule, ticketId: string, op
 
 /**
  * Takes a slot under every rule, or none. The rules touch different documents, so they are tried
- * at once; on any refusal every slot taken is given back and the first rule's refusal is reported.
+ * at once; on any refusal every slot taken is given back and the refusal of the earliest rule in
+ * `rules` is reported, whatever finished first: the order of `rules` is the order of precedence.
  */
-export async function claimAll(ctx: CallContext, rules: ClaimRule[], ticketId: string, openid: string): Promise<string[]> {
-  const outcomes = await Promise.allSettled(rules.map((rule) => claimSlot(ctx, rule, ticketId, openid)))
+export async function claimAll(ctx: CallContext, rules: ClaimRule[], owner: ClaimOwner): Promise<string[]> {
+  const outcomes = await Promise.allSettled(rules.map((rule) => claimSlot(ctx, rule, owner)))
   const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
   if (refused) {
-    await releaseClaims(ctx, ticketId)
+    await releaseClaims(ctx, owner.ticketId)
     throw refused.reason
   }
   return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<string>).value)

@@ -7,6 +7,10 @@ export const COLLECTIONS = {
   /** Per-person uniqueness: one document per claimed slot, its `_id` encodes who and what. */
   claims: 'claims',
   rateLimits: 'rate_limits',
+  /** Reservations refused because their ID number is held elsewhere: for the organizer, masked. */
+  idRefusals: 'id_refusals',
+  /** Who organizes or staffs which event, beyond the organizers configured for every event. */
+  roles: 'roles',
   /** The outbox of WeChat side effects. */
   jobs: 'jobs',
 } as const
@@ -38,6 +42,8 @@ export interface SessionRecord {
   capacity: number
   remaining: number
   updatedAt: Date
+  /** When retention erased the personal data of this session's tickets. */
+  personalDataErasedAt?: Date
 }
 
 export type TicketStatus = 'active' | 'cancelled'
@@ -53,8 +59,14 @@ export interface TicketRecord {
   attendee: { name: string; phone: string; idType?: string; idHash?: string }
   status: TicketStatus
   requestId: string
+  /** The privacy notice the person agreed to, and when (absent on tickets from before consent existed). */
+  consent?: { noticeVersion: string; agreedAt: Date }
   createdAt: Date
   cancelledAt?: Date
+  /** When name, phone and ID-number hash were erased; counts stay. */
+  erasedAt?: Date
+  /** When an organizer released this ticket's hold on its ID number (the hash is gone since). */
+  idHoldReleasedAt?: Date
   /** Set once the card is in the owner's WeChat card pack. */
   card?: { cardId: string; addedAt: Date } | null
 }
@@ -62,8 +74,41 @@ export interface TicketRecord {
 export interface ClaimRecord {
   _id: string
   ticketId: string
+  /** The event the slot belongs to: its claims go once the whole event is past retention. */
+  eventId?: string
   openid: string
   createdAt: Date
+}
+
+export interface IdRefusalRecord {
+  /** One per event, caller, ID number and day. */
+  _id: string
+  eventId: string
+  sessionId: string
+  /** The caller refused (never shown to the organizer). */
+  openid: string
+  idHash: string
+  idType: string
+  maskedIdNumber: string
+  maskedName: string
+  firstAt: Date
+  at: Date
+  attempts: number
+  releasedAt: Date | null
+  /** Removed by retention after this. */
+  expiresAt: Date
+}
+
+export type Role = 'organizer' | 'staff'
+
+export interface RoleRecord {
+  /** `${eventId}:${openid}` */
+  _id: string
+  eventId: string
+  openid: string
+  role: Role
+  addedBy: string
+  addedAt: Date
 }
 
 export type JobState = 'pending' | 'done' | 'dead'

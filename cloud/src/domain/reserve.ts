@@ -5,9 +5,10 @@ import { reservationConfig, type ReservationConfig } from '../shared/config'
 import { getDoc } from '../shared/db'
 import { DomainError, isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
-import { claimAll, releaseClaims, type ClaimRule } from './claims'
+import { claimAll, releaseClaims } from './claims'
 import { hashIdNumber } from './idHash'
-import { consumeRateLimit } from './rateLimit'
+import { checkIdRefusalAllowance, idNumberRules, openidRules, refuseIdNumber } from './idNumbers'
+import { consumeRateLimit, perMinute } from './rateLimit'
 import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
 import { generateTicketCode } from './ticketCode'
 import { withTransaction } from './transaction'
@@ -30,26 +31,6 @@ function checkWindow(event: EventRecord, session: SessionRecord, now: Date): voi
   if (now < new Date(event.reservationOpensAt)) throw new DomainError('RESERVATION_NOT_OPEN', `reservations for ${event._id} open at ${new Date(event.reservationOpensAt).toISOString()}`)
   if (now > new Date(event.reservationClosesAt)) throw new DomainError('RESERVATION_CLOSED', `reservations for ${event._id} closed`)
   if (now >= new Date(session.startsAt)) throw new DomainError('RESERVATION_CLOSED', `session ${session._id} has started`)
-}
-
-function perPersonRules(event: EventRecord, session: SessionRecord, openid: string, idHash: string | undefined): ClaimRule[] {
-  const slots = (prefix: string, count: number) => Array.from({ length: count }, (_, k) => `${prefix}:${k + 1}`)
-  const rules: ClaimRule[] = []
-  if (idHash) {
-    rules.push({
-      slotIds: [`id:${event._id}:${idHash}`],
-      refusal: new DomainError('DUPLICATE_ID_NUMBER', `this ID number already holds a ticket for ${event._id}`),
-    })
-  }
-  rules.push({
-    slotIds: slots(`event:${event._id}:${openid}`, event.limits.perEvent),
-    refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perEvent} tickets for ${event._id}`),
-  })
-  rules.push({
-    slotIds: slots(`session:${session._id}:${openid}`, event.limits.perSession),
-    refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perSession} tickets for ${session._id}`),
-  })
-  return rules
 }
 
 function attendeeRecord(event: EventRecord, input: ReservePayload, config: ReservationConfig): TicketRecord['attendee'] {
@@ -136,10 +117,23 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     if (answer) return answer
     throw new DomainError('SOLD_OUT', `session ${session._id} has no seats left`)
   }
-  await consumeRateLimit(ctx, 'reserve', openid, config.reservePerMinute)
-
   const attendee = attendeeRecord(event, input, config)
-  await claimAll(ctx, perPersonRules(event, session, openid, attendee.idHash), ticketId, openid)
+  await Promise.all([
+    consumeRateLimit(ctx, perMinute('reserve', openid), config.reservePerMinute),
+    attendee.idHash ? checkIdRefusalAllowance(ctx, event._id, openid, config) : Promise.resolve(),
+  ])
+
+  // The caller's own rules come first: a caller at their own limit hears LIMIT_REACHED, whatever
+  // the ID number they sent, so the answer never says whether someone else's ID holds a ticket.
+  const rules = [...openidRules(event, session, openid), ...(attendee.idHash ? idNumberRules(event, session, attendee.idHash) : [])]
+  try {
+    await claimAll(ctx, rules, { ticketId, openid, eventId: event._id })
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'DUPLICATE_ID_NUMBER' && attendee.idHash) {
+      throw await refuseIdNumber(ctx, event, session, openid, input, attendee.idHash, config)
+    }
+    throw err
+  }
   const draft: TicketRecord = {
     _id: ticketId,
     code: generateTicketCode(),
@@ -149,6 +143,7 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     attendee,
     status: 'active',
     requestId: input.requestId,
+    consent: { noticeVersion: input.consent.noticeVersion, agreedAt: now },
     createdAt: now,
     card: null,
   }

@@ -1,19 +1,18 @@
 import * as v from 'valibot'
 import type { EventView, TicketView } from '../api/models'
 import { emptyPayloadSchema, ticketRefSchema } from '../api/validation'
-import { reservationConfig } from '../shared/config'
-import { findMany, getDoc } from '../shared/db'
+import { findMany, getDoc, updateWhere } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { releaseClaims } from './claims'
-import { consumeRateLimit } from './rateLimit'
+import { limitCodeLookups } from './rateLimit'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
 import { requireOpenid, viewOf } from './reserve'
 import { isWellFormedTicketCode } from './ticketCode'
 import { withTransaction } from './transaction'
-import { eventView, ticketView } from './views'
+import { eventView, isErasable, ticketView } from './views'
 
 /** The same answer whether the ticket does not exist or is someone else's: nothing leaks. */
 export function notFound(ticketId: string): DomainError {
@@ -77,7 +76,7 @@ const codeLookupSchema = v.strictObject({ code: v.pipe(v.string('INVALID_VALUE')
 export async function getTicketByCode(ctx: CallContext, payload: unknown): Promise<TicketView> {
   const { code } = parsePayload(codeLookupSchema, payload)
   const openid = requireOpenid(ctx)
-  await consumeRateLimit(ctx, 'lookup', openid, reservationConfig().lookupPerMinute)
+  await limitCodeLookups(ctx, openid)
   return ownTicketWithCode(ctx, code, openid, '(by code)')
 }
 
@@ -108,4 +107,29 @@ export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<
   const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
   if (!ticket) throw notFound(ticketId)
   return viewOf(ctx, ticket, openid)
+}
+
+/** What is left of the attendee once their personal data is erased: the ticket and its counts stay. */
+export const ERASED_ATTENDEE: TicketRecord['attendee'] = { name: '', phone: '' }
+
+/**
+ * tickets.erase: the owner erases name, phone and ID-number hash from a ticket that no longer
+ * needs them (cancelled, or its session is over). Erasing twice answers the erased ticket.
+ */
+export async function eraseTicketData(ctx: CallContext, payload: unknown): Promise<TicketView> {
+  const { ticketId } = parsePayload(ticketRefSchema, payload)
+  const openid = requireOpenid(ctx)
+  const ticket = await ownTicket(ctx, ticketId, openid)
+  const session = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, ticket.sessionId)
+  if (!session) throw new Error(`ticket ${ticketId} points at missing session ${ticket.sessionId}`)
+  const now = ctx.now()
+  if (!ticket.erasedAt) {
+    if (!isErasable(ticket, session, now)) {
+      throw new DomainError('ERASE_NOT_ALLOWED', `ticket ${ticketId} is active and its session has not ended`)
+    }
+    const _ = ctx.db.command
+    // Only while still not erased: a concurrent erase (or retention) keeps the first time.
+    await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticketId, erasedAt: _.exists(false) }, { attendee: _.set(ERASED_ATTENDEE), erasedAt: now })
+  }
+  return viewOf(ctx, await ownTicket(ctx, ticketId, openid), openid)
 }

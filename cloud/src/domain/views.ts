@@ -1,6 +1,7 @@
 import { configuredCardId } from './cardConfig'
 import { maskPhone } from '../api/identity'
 import type { EventView, SessionView, TicketView } from '../api/models'
+import { privacyConfig } from '../shared/config'
 import type { EventRecord, SessionRecord, TicketRecord } from './records'
 
 const iso = (value: Date | string): string => new Date(value).toISOString()
@@ -28,8 +29,14 @@ export function eventView(event: EventRecord, sessions: SessionRecord[]): EventV
     reservationClosesAt: iso(event.reservationClosesAt),
     limits: event.limits,
     idNumber: event.idNumber,
+    dataRetentionDays: privacyConfig().retentionDays,
     sessions: sessions.map(sessionView).sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
   }
+}
+
+/** Personal data may go once it serves nothing: the ticket was cancelled or its session is over. */
+export function isErasable(ticket: TicketRecord, session: SessionRecord, now: Date): boolean {
+  return !ticket.erasedAt && (ticket.status === 'cancelled' || now.getTime() >= new Date(session.endsAt).getTime())
 }
 
 /** A ticket as its viewer may see it: the phone in full only for the owner. */
@@ -48,6 +55,8 @@ export function ticketView(ticket: TicketRecord, session: SessionRecord, event: 
       phone: isOwner ? ticket.attendee.phone : maskPhone(ticket.attendee.phone),
       hasIdNumber: Boolean(ticket.attendee.idHash),
     },
+    erasedAt: ticket.erasedAt ? iso(ticket.erasedAt) : null,
+    erasable: isOwner && isErasable(ticket, session, now),
     createdAt: iso(ticket.createdAt),
     cancelledAt: ticket.cancelledAt ? iso(ticket.cancelledAt) : null,
     cancellable: ticket.status === 'active' && now.getTime() < new Date(session.startsAt).getTime(),

@@ -4,6 +4,8 @@
  * A missing or malformed value fails with a message naming the variable.
  */
 
+import { DEFAULT_RETENTION_DAYS } from '../api/privacy'
+
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
     super(`configuration: ${variable} ${problem}`)
@@ -32,6 +34,10 @@ export interface ReservationConfig {
   reservePerMinute: number
   /** Ticket lookups by code allowed per person per minute. */
   lookupPerMinute: number
+  /** Ticket lookups by code allowed per client IP per minute (many people may share one IP). */
+  lookupPerIpPerMinute: number
+  /** Reservations refused for an ID number held elsewhere, per caller, event and day, before RATE_LIMITED. */
+  idRefusalsPerDay: number
   /**
    * 'on' in every real deployment. 'off' exists only so the race test can show the oversell the
    * guard prevents; it is refused unless TICKETCARD_TEST_MODE=1 is also set.
@@ -51,8 +57,31 @@ export function reservationConfig(): ReservationConfig {
     idHmacKey,
     reservePerMinute: integer('TICKETCARD_RESERVE_PER_MINUTE', 20, 1, 100000),
     lookupPerMinute: integer('TICKETCARD_LOOKUP_PER_MINUTE', 30, 1, 100000),
+    lookupPerIpPerMinute: integer('TICKETCARD_LOOKUP_PER_IP_PER_MINUTE', 120, 1, 100000),
+    idRefusalsPerDay: integer('TICKETCARD_ID_REFUSALS_PER_DAY', 3, 1, 100),
     capacityGuard: guard,
   }
+}
+
+/**
+ * Whether window counters take their unit with a conditional update ('on', always in deployments)
+ * or read-then-add ('off': only so the race test can show what the condition prevents; refused
+ * unless TICKETCARD_TEST_MODE=1).
+ */
+export function counterGuard(): 'on' | 'off' {
+  const guard = process.env.TICKETCARD_COUNTER_GUARD ?? 'on'
+  if (guard !== 'on' && guard !== 'off') throw new ConfigError('TICKETCARD_COUNTER_GUARD', `must be "on" or "off" (got "${guard}")`)
+  if (guard === 'off' && process.env.TICKETCARD_TEST_MODE !== '1') throw new ConfigError('TICKETCARD_COUNTER_GUARD', 'may be "off" only in tests (TICKETCARD_TEST_MODE=1)')
+  return guard
+}
+
+export interface PrivacyConfig {
+  /** Days after a session ends before its tickets' personal data is erased. */
+  retentionDays: number
+}
+
+export function privacyConfig(): PrivacyConfig {
+  return { retentionDays: integer('TICKETCARD_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650) }
 }
 
 export type TokenMode = 'stable' | 'classic'

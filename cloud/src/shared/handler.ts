@@ -10,6 +10,8 @@ import { DomainError } from './errors'
 export interface CallContext {
   /** The caller's OPENID from the cloud context; never an id sent in the payload. */
   openid: string | null
+  /** The client's IP as CloudBase reports it (CLIENTIP); null when the call has none. */
+  clientIp: string | null
   source: string
   db: ReturnType<ReturnType<typeof sdk>['database']>
   cloud: ReturnType<typeof sdk>
@@ -34,6 +36,12 @@ function describe(err: unknown): string {
   }
 }
 
+/** An unknown action is named back, but only its start: the answer never echoes a caller's megabytes. */
+function describeAction(action: unknown): string {
+  const text = JSON.stringify(action) ?? String(action)
+  return text.length > 64 ? `${text.slice(0, 64)}… (${text.length} characters)` : text
+}
+
 /**
  * A cloud function as a typed action map: parses `{action, payload}`, reads the caller from
  * getWXContext(), dispatches, and turns every outcome into the result envelope. Unknown actions
@@ -44,12 +52,13 @@ export function defineFunction<A extends ActionName>(functionName: string, actio
     const request = (event ?? {}) as { action?: unknown; payload?: unknown }
     const action = request.action
     if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(actions, action)) {
-      return fail({ code: 'UNKNOWN_ACTION', message: `${functionName} has no action ${JSON.stringify(action)}` })
+      return fail({ code: 'UNKNOWN_ACTION', message: `${functionName} has no action ${describeAction(action)}` })
     }
     const cloud = sdk()
     const wx = cloud.getWXContext()
     const ctx: CallContext = {
       openid: wx.OPENID ? String(wx.OPENID) : null,
+      clientIp: wx.CLIENTIP ? String(wx.CLIENTIP) : null,
       source: String(wx.SOURCE ?? ''),
       db: openDatabase(cloud),
       cloud,

@@ -4,6 +4,7 @@
  * entry back into the app, the owner rule, cancellation switching the code off, and a decrypt
  * outage finished by the outbox.
  */
+import { CONSENT } from '../../support/consent'
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import type { TicketView } from '../../../cloud/src/api/models'
 import type { JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
@@ -36,7 +37,7 @@ afterAll(async () => {
 let requestCounter = 0
 async function reserve(openid: string, sessionId = 'cardpack-s1'): Promise<TicketView> {
   requestCounter += 1
-  const answer = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId, requestId: `req-card-${requestCounter}`, attendee: { name: '李雷', phone: '13900001111' } }, openid)
+  const answer = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId, requestId: `req-card-${requestCounter}`, attendee: { name: '李雷', phone: '13900001111' }, consent: CONSENT }, openid)
   if (!answer.ok) throw new Error(JSON.stringify(answer.error))
   return answer.data
 }

@@ -5,18 +5,22 @@ import { startEmulator } from '../../../cloud/local/emulator'
 import type { ClaimRecord, SessionRecord, TicketRecord } from '../../../cloud/src/domain/records'
 import { adminDb, allDocs, openEvent, seedEvent } from '../../support/adminDb'
 import { TEST_ID_HMAC_KEY } from '../../support/localStack'
+import { CONSENT } from '../../support/consent'
 
 jest.setTimeout(180_000)
 
 const root = path.resolve(__dirname, '..', '..', '..')
 
 /** The runtime in its own process, so it can be killed -9 while the database lives on. */
-function startRuntimeProcess(adminUrl: string): Promise<{ child: ChildProcess; url: string }> {
+function startRuntimeProcess(adminUrl: string, credentials: { secretId: string; secretKey: string }): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cloud/local/runtime/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
       EMULATOR_ADMIN_URL: adminUrl,
+      // The key of this run: the emulator refuses requests it did not sign.
+      TENCENTCLOUD_SECRETID: credentials.secretId,
+      TENCENTCLOUD_SECRETKEY: credentials.secretKey,
       GATEWAY_PORT: '0',
       MAX_INSTANCES: '4',
       TIMERS: 'off',
@@ -42,7 +46,7 @@ it('a runtime killed -9 repeatedly during a reservation burst leaves capacity = 
     let acknowledged = 0
     let cutOff = 0
     for (let round = 0; round < 5; round += 1) {
-      const { child, url } = await startRuntimeProcess(emulator.adminUrl)
+      const { child, url } = await startRuntimeProcess(emulator.adminUrl, emulator.credentials)
       // Killed once this round has seen a few answers: certainly mid-burst, later each round.
       const killAfter = 5 + round * 8
       let answeredThisRound = 0
@@ -53,7 +57,7 @@ it('a runtime killed -9 repeatedly during a reservation burst leaves capacity = 
           headers: { 'content-type': 'application/json', 'x-wx-openid': `crash_${i % 70}` },
           body: JSON.stringify({
             action: 'reservation.reserve',
-            payload: { sessionId: i % 2 ? 'crash-a' : 'crash-b', requestId: `crash-req-${i}`, attendee: { name: '测试', phone: `137${String(i).padStart(8, '0')}` } },
+            payload: { sessionId: i % 2 ? 'crash-a' : 'crash-b', requestId: `crash-req-${i}`, attendee: { name: '测试', phone: `137${String(i).padStart(8, '0')}` }, consent: CONSENT },
           }),
         })
           .then((res) => res.json() as Promise<{ ok: boolean }>)

@@ -6,6 +6,7 @@ import type { TicketView } from '../../../cloud/src/api/models'
 import { adminDb, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 import { runScript } from '../../support/runScript'
+import { CONSENT } from '../../support/consent'
 
 jest.setTimeout(60_000)
 
@@ -45,13 +46,13 @@ describe('event files', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketcard-event-'))
     try {
       const file = path.join(dir, 'event.json')
-      const run = () => runScript('event-import', [file], { EMULATOR_ADMIN_URL: stack.adminUrl })
+      const run = () => runScript('event-import', [file], stack.adminEnv)
       writeFileSync(file, JSON.stringify(openEvent('imported', [{ id: 'imp-s', capacity: 3 }])))
       const created = await run()
       expect(created.status).toBe(0)
       expect(created.stdout).toContain('event imported: 1 sessions created, 0 updated')
 
-      const reserved = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'imp-s', requestId: 'imp-req-1', attendee: { name: '测试', phone: '13900000011' } }, 'import_user')
+      const reserved = await stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'imp-s', requestId: 'imp-req-1', attendee: { name: '测试', phone: '13900000011' }, consent: CONSENT }, 'import_user')
       expect(reserved.ok).toBe(true)
 
       writeFileSync(file, JSON.stringify(openEvent('imported', [{ id: 'imp-s', capacity: 10 }])))
@@ -75,7 +76,7 @@ describe('event files', () => {
 it('rate-limits reserve attempts per person, shared by every instance, without taking seats', async () => {
   await seedEvent(db, openEvent('rate', [{ id: 'rate-1', capacity: 10 }, { id: 'rate-2', capacity: 10 }, { id: 'rate-3', capacity: 10 }, { id: 'rate-4', capacity: 10 }]))
   const attempt = (i: number) =>
-    stack.call('attendee', 'reservation.reserve', { sessionId: `rate-${i}`, requestId: `rate-req-${i}`, attendee: { name: '测试', phone: '13900000012' } }, 'rate_user')
+    stack.call('attendee', 'reservation.reserve', { sessionId: `rate-${i}`, requestId: `rate-req-${i}`, attendee: { name: '测试', phone: '13900000012' }, consent: CONSENT }, 'rate_user')
   const answers = await Promise.all([1, 2, 3, 4].map(attempt))
   const codes = answers.map((a) => (a.ok ? 'ok' : a.error.code))
   // Three attempts per minute: the fourth is refused before it reaches any seat.

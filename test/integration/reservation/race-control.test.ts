@@ -1,3 +1,4 @@
+import { CONSENT } from '../../support/consent'
 import type { TicketView } from '../../../cloud/src/api/models'
 import { adminDb, openEvent, seedEvent, sessionState } from '../../support/adminDb'
 import { startLocalStack } from '../../support/localStack'
@@ -19,7 +20,7 @@ it('with the guard disabled, 200 concurrent reserves for 50 seats oversell', asy
 
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'race-off-s', requestId: `race-off-${i}-x`, attendee: { name: '测试', phone: `139${String(i).padStart(8, '0')}` } }, `race_off_${i}`),
+        stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'race-off-s', requestId: `race-off-${i}-x`, attendee: { name: '测试', phone: `139${String(i).padStart(8, '0')}` }, consent: CONSENT }, `race_off_${i}`),
       ),
     )
 
@@ -39,7 +40,7 @@ it('refuses to run with the guard off outside test mode', async () => {
   try {
     const db = adminDb(stack.adminUrl)
     await seedEvent(db, openEvent('race-prod', [{ id: 'race-prod-s', capacity: 5 }]))
-    const answer = await stack.call('attendee', 'reservation.reserve', { sessionId: 'race-prod-s', requestId: 'req-prod-1', attendee: { name: '测试', phone: '13900000001' } }, 'prod_user')
+    const answer = await stack.call('attendee', 'reservation.reserve', { sessionId: 'race-prod-s', requestId: 'req-prod-1', attendee: { name: '测试', phone: '13900000001' }, consent: CONSENT }, 'prod_user')
     expect(answer).toMatchObject({ ok: false, error: { code: 'INTERNAL' } })
     expect((await sessionState(db, 'race-prod-s')).remaining).toBe(5)
   } finally {

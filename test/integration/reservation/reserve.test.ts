@@ -1,3 +1,4 @@
+import { CONSENT } from '../../support/consent'
 import type { TicketView } from '../../../cloud/src/api/models'
 import type { ClaimRecord, JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
 import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
@@ -10,6 +11,7 @@ const reservePayload = (sessionId: string, i: number, extra: Record<string, unkn
   sessionId,
   requestId: `req-${i}-${Math.random().toString(36).slice(2, 10)}`,
   attendee: attendee(i),
+  consent: CONSENT,
   ...extra,
 })
 
@@ -82,12 +84,12 @@ describe('one reservation per request, per person and per ID number', () => {
     expect((await sessionState(db, 'lim-1')).remaining).toBe(9)
   })
 
-  it('refuses a second reservation with the same ID number for the same event, from anyone', async () => {
+  it('refuses a second reservation with the same ID number for the same session, from anyone', async () => {
     await seedEvent(db, openEvent('ids', [{ id: 'ids-1', capacity: 10 }, { id: 'ids-2', capacity: 10 }]))
     const withId = (sessionId: string, i: number) => reservePayload(sessionId, i, { attendee: { ...attendee(i), idType: 'mainland', idNumber: '11010519491231002X' } })
     const first = await stack.call<TicketView>('attendee', 'reservation.reserve', withId('ids-1', 1), 'id_user_a')
     expect(first.ok).toBe(true)
-    expect(await stack.call('attendee', 'reservation.reserve', withId('ids-2', 2), 'id_user_b')).toMatchObject({ ok: false, error: { code: 'DUPLICATE_ID_NUMBER' } })
+    expect(await stack.call('attendee', 'reservation.reserve', withId('ids-1', 2), 'id_user_b')).toMatchObject({ ok: false, error: { code: 'DUPLICATE_ID_NUMBER' } })
     // The raw ID number is stored nowhere: only its keyed hash.
     const stored = (await allDocs<TicketRecord>(db, 'tickets')).find((t) => t._openid === 'id_user_a')
     expect(JSON.stringify(stored)).not.toContain('11010519491231002X')

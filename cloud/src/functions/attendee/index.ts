@@ -1,6 +1,6 @@
 import { cardAdded, cardExt, cardOpen, ticketFromCard } from '../../domain/cardPack'
 import { reserve } from '../../domain/reserve'
-import { cancelTicket, getTicket, getTicketByCode, listEvents, myTickets } from '../../domain/tickets'
+import { cancelTicket, eraseTicketData, getTicket, getTicketByCode, listEvents, myTickets } from '../../domain/tickets'
 import { defineFunction } from '../../shared/handler'
 
 /** Everything an attendee does: browse sessions, reserve, see and cancel their tickets, carry them in the card pack. */
@@ -15,4 +15,5 @@ export const main = defineFunction('attendee', {
   'card.ext': cardExt,
   'card.added': cardAdded,
   'card.open': cardOpen,
+  'tickets.erase': eraseTicketData,
 })

@@ -1,16 +1,15 @@
-import { ok, type ApiResult } from '../../api/envelope'
-import { sdk } from '../../shared/cloud'
 import { wechatConfig } from '../../shared/config'
-import { openDatabase } from '../../shared/handler'
-import { getAccessToken, getCardTicket, tokenStatus, type TokenStatus } from '../../wechat/tokens'
+import { defineTimerFunction } from '../../shared/timer'
+import { getAccessToken, getCardTicket } from '../../wechat/tokens'
 
 /**
  * Timer: keeps the Official Account access_token and the card api_ticket fresh ahead of expiry,
- * so request paths read them from the cache and never wait on WeChat.
+ * so request paths read them from the cache and never wait on WeChat. It answers nothing about the
+ * tokens: their state is the operator's to see, with `npm run ops`.
  */
-export async function main(): Promise<ApiResult<{ tokens: TokenStatus[] }>> {
-  const deps = { db: openDatabase(sdk()), config: wechatConfig() }
+export const main = defineTimerFunction('token', async ({ db }) => {
+  const deps = { db, config: wechatConfig() }
   await getAccessToken(deps)
   await getCardTicket(deps)
-  return ok({ tokens: await tokenStatus(deps) })
-}
+  return { refreshed: true }
+})
