@@ -1,5 +1,7 @@
 import { PAGE_TITLES, TAB_LABELS } from './i18n/zh-CN'
 
+const target = process.env.TARO_ENV
+
 export default defineAppConfig({
   pages: [
     'pages/event/index',
@@ -8,6 +10,7 @@ export default defineAppConfig({
     'pages/reserve/index',
     'pages/ticket/index',
     'pages/checkin/index',
+    'pages/privacy/index',
   ],
   window: {
     backgroundTextStyle: 'light',
@@ -26,6 +29,9 @@ export default defineAppConfig({
       { pagePath: 'pages/organizer/index', text: TAB_LABELS.organizer },
     ],
   },
-  // H5 page-slide animation spoils screenshots and adds nothing on desktop browsers.
-  animation: false,
+  // WeChat: the app collects personal information, so WeChat's privacy authorization applies
+  // (always on since 2023-10-17; declared all the same). Mini-program only: no meaning on H5.
+  ...(target === 'weapp' ? { __usePrivacyCheck__: true } : {}),
+  // H5 page-slide animation spoils screenshots and adds nothing on desktop browsers. H5 only.
+  ...(target === 'h5' ? { animation: false } : {}),
 })

@@ -25,3 +25,9 @@ export function formatSessionTime(startsAt: string, endsAt: string): string {
   const endText = sameDay ? end.hhmm : `${end.month}月${end.day}日 ${end.hhmm}`
   return `${start.month}月${start.day}日 周${start.weekday} ${start.hhmm}–${endText}`
 }
+
+/** "12月1日 19:05": a moment (a refusal, an erasure), in China Standard Time. */
+export function formatMoment(iso: string): string {
+  const at = cstParts(iso)
+  return `${at.month}月${at.day}日 ${at.hhmm}`
+}

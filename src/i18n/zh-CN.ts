@@ -12,6 +12,7 @@ export const PAGE_TITLES = {
   ticket: '票券详情',
   checkin: '现场检票',
   organizer: '工作台',
+  privacy: '个人信息处理说明',
 } as const
 
 export const TAB_LABELS = {
@@ -71,6 +72,95 @@ export const TEXT = {
   cardPackPending: '已添加到卡包，正在确认，稍后可在卡包中查看',
   cardPackAddFailed: '添加到卡包没有成功，请稍后重试；页面内的二维码照常可用',
   cardPackOpenFailed: '暂时无法打开卡包，请稍后重试；页面内的二维码照常可用',
+  // Personal data: the form's summary and agreement, erasing a ticket's data, the organizer's view.
+  consentHeading: '个人信息说明',
+  consentCollectedLabel: '收集',
+  consentCollected: (idNumber: 'off' | 'optional' | 'required') =>
+    idNumber === 'off' ? '姓名、手机号' : idNumber === 'optional' ? '姓名、手机号、证件号码（选填）' : '姓名、手机号、证件号码',
+  consentPurposeLabel: '用途',
+  consentPurpose: '出票和入场核验，执行每人限约',
+  consentRetentionLabel: '保存',
+  consentRetention: (days: number) => `场次结束 ${days} 天后自动删除；票券取消或场次结束后，你也可以在票券页立即删除`,
+  consentAudienceLabel: '可见',
+  consentAudience: '本活动主办方；现场检票人员只看到打码后的姓名',
+  consentReadNotice: '查看完整的个人信息处理说明',
+  consentAgree: '我已阅读并同意《个人信息处理说明》',
+  ticketDataErased: (at: string) => `这张票上的姓名、手机号和证件信息已于 ${at} 删除`,
+  ticketFieldErased: '已删除',
+  ticketsRowErased: '个人信息已删除',
+  eraseData: '删除我的个人信息',
+  eraseConfirmTitle: '删除这张票上的个人信息？',
+  eraseConfirmContent: '姓名、手机号和证件摘要将立即删除，无法恢复；场次和票券状态会保留。',
+  eraseConfirmKeep: '保留',
+  eraseConfirmErase: '删除',
+  erased: '个人信息已删除',
+  organizerRefusalsHeading: '证件号被拒记录',
+  organizerRefusalsHint: '有人用已被占用的证件号预约时会记录在这里。请当面核验证件与本人一致后再释放。',
+  organizerRefusalsEmpty: '暂无记录',
+  organizerOnly: '仅主办方可见',
+  refusalIdType: (idType: 'mainland' | 'passport') => (idType === 'mainland' ? '居民身份证' : '护照'),
+  refusalAttempts: (n: number) => `尝试 ${n} 次`,
+  refusalReleased: (at: string) => `已于 ${at} 释放`,
+  releaseIdHold: '核验证件后释放',
+  releaseConfirmTitle: '释放这个证件号？',
+  releaseConfirmContent: '请确认已当面核验证件与本人一致。释放后，此证件号可以重新预约本活动。',
+  releaseConfirmRelease: '释放',
+  releaseConfirmKeep: '暂不',
+  released: (tickets: number) => (tickets > 0 ? `已释放，涉及 ${tickets} 张票` : '已释放'),
+  // WeChat's own privacy authorization (weapp): our popup for it.
+  wechatPrivacyTitle: '隐私保护提示',
+  wechatPrivacyBody: (contract: string) =>
+    `继续之前，请阅读并同意${contract}。我们只为出票、入场核验和每人限约收集你填写的姓名、手机号和活动要求的证件号码。`,
+  wechatPrivacyOpenContract: (contract: string) => `查看${contract}`,
+  wechatPrivacyDefaultContract: '《小程序隐私保护指引》',
+  wechatPrivacyAgree: '同意并继续',
+  wechatPrivacyDisagree: '不同意',
+  wechatPrivacyRefused: '你没有同意隐私保护指引，暂时无法填写预约信息。',
+  wechatPrivacyAskAgain: '重新查看并同意',
+} as const
+
+/**
+ * The full privacy notice (PRIVACY_NOTICE_VERSION in cloud/src/api/privacy.ts names this text:
+ * change the version whenever the meaning changes, and people agree again).
+ */
+export const PRIVACY_NOTICE = {
+  title: '票卡个人信息处理说明',
+  version: (version: string) => `版本 ${version}`,
+  intro: '你通过票卡预约活动时，我们按本说明处理你的个人信息。预约前需要你明确同意；不同意不影响浏览活动。',
+  sections: (retentionDays: number | null) => [
+    {
+      heading: '我们收集什么',
+      body: '预约人的姓名和手机号；活动要求时，还有证件类型和证件号码（居民身份证或护照）。我们不收集其他信息。',
+    },
+    {
+      heading: '为什么收集',
+      body: '姓名和手机号用于出具票券、在入场时核验本人；证件号码用于执行“每个证件限约”的规则，防止重复预约。',
+    },
+    {
+      heading: '证件号码如何处理',
+      body: '证件号码不会被保存。我们只保存用密钥计算出的不可逆摘要，用来判断同一证件是否已经预约过本活动，无法从摘要还原号码。',
+    },
+    {
+      heading: '谁能看到',
+      body: '本活动的主办方可以看到预约人的姓名和手机号；现场检票人员只看到打码后的姓名。有人用已被占用的证件号预约时，主办方只能看到打码后的证件号（仅后四位）和打码后的姓名，用于当面核验后释放。',
+    },
+    {
+      heading: '保存多久',
+      body:
+        retentionDays === null
+          ? '场次结束后，按本活动公布的期限自动删除姓名、手机号和证件摘要；期限显示在预约页面。'
+          : `场次结束 ${retentionDays} 天后，系统自动删除票券上的姓名、手机号和证件摘要。`,
+    },
+    {
+      heading: '你可以随时删除',
+      body: '票券取消后或场次结束后，你可以在票券页点击“删除我的个人信息”立即删除，无需等待自动删除。删除后票券记录（场次、状态）保留，但不再含有你的个人信息。',
+    },
+    {
+      heading: '你的同意',
+      body: '预约时你勾选同意的说明版本和同意时间会与票券一起记录。本说明的内容变化时版本号会更新，你需要重新同意后才能再次预约。',
+    },
+  ],
+  wechatContract: '查看微信小程序隐私保护指引',
 } as const
 
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {
@@ -89,6 +179,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   DUPLICATE_ID_NUMBER: '该证件号已预约过本活动',
   ALREADY_CANCELLED: '这张票已经取消',
   SESSION_STARTED: '场次已开始，无法取消',
+  ERASE_NOT_ALLOWED: '票券取消或活动结束后才能删除个人信息',
   CARD_UNAVAILABLE: '卡包暂不可用，请使用页面内二维码入场',
   WECHAT_BUSY: '微信服务繁忙，请稍后重试',
   WECHAT_CONFIG: '服务配置异常，请联系主办方',
@@ -103,6 +194,7 @@ export const FIELD_ERROR_MESSAGES: Record<FieldError, string> = {
   INVALID_ID_NUMBER: '证件号码格式不正确',
   INVALID_ID_TYPE: '请选择证件类型',
   ID_REQUIRED: '本活动需要填写证件号码',
+  CONSENT_REQUIRED: '请阅读并同意个人信息处理说明',
   INVALID_ID: '参数有误，请返回重试',
   UNEXPECTED_FIELD: '提交了无法识别的内容',
   INVALID_VALUE: '填写内容有误',

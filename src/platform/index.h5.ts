@@ -1,8 +1,8 @@
 import Taro from '@tarojs/taro'
 import { developmentOpenid } from '../services/devIdentity'
-import type { AddCardOutcome, CardPackHost, PlatformCapabilities } from './types'
+import type { AddCardOutcome, CardPackHost, PlatformCapabilities, WechatPrivacyHost } from './types'
 
-export type { AddCardOutcome, CardPackHost, PlatformCapabilities } from './types'
+export type { AddCardOutcome, CardPackHost, PlatformCapabilities, PrivacyAnswer, WechatPrivacyHost } from './types'
 
 interface WalletAnswer {
   errcode?: number
@@ -54,5 +54,8 @@ export const capabilities: PlatformCapabilities = {
   scanCode: false,
   subscribeMessage: false,
 }
+
+/** A browser has no WeChat privacy authorization: the app's own consent on the form is the whole story. */
+export const wechatPrivacy: WechatPrivacyHost | null = null
 
 export function initPlatform(): void {}

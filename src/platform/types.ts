@@ -21,3 +21,24 @@ export interface CardPackHost {
   /** `wx.openCard` with the plain code. */
   open(card: { cardId: string; code: string }): Promise<{ ok: true } | { ok: false; reason: string }>
 }
+
+/** WeChat's answer for the privacy authorization it is waiting on (the `resolve` it passed us). */
+export type PrivacyAnswer = { event: 'exposureAuthorization' } | { event: 'agree'; buttonId: string } | { event: 'disagree' }
+
+/**
+ * WeChat's privacy authorization for mini-programs that collect personal information (base
+ * library 2.32.3+). Only the weapp build has it; everywhere else the app's own consent suffices.
+ */
+export interface WechatPrivacyHost {
+  /** `wx.getPrivacySetting`: whether WeChat still needs the person's agreement, and the guide's name. */
+  setting(): Promise<{ needAuthorization: boolean; contractName: string }>
+  /**
+   * `wx.requirePrivacyAuthorize`: asks for the agreement now. WeChat hands the question to the
+   * `onNeed` listener (our popup); true once agreed, false when refused.
+   */
+  require(): Promise<boolean>
+  /** `wx.onNeedPrivacyAuthorization`: WeChat needs the agreement; answer through `answer` once the person chose. */
+  onNeed(listener: (answer: (outcome: PrivacyAnswer) => void) => void): void
+  /** `wx.openPrivacyContract`: WeChat's own page for the mini-program's privacy guide. */
+  openContract(): Promise<boolean>
+}

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { ApiError } from '../../cloud/src/api/errors'
 import type { TicketView } from '../../cloud/src/api/models'
-import type { ReservePayload } from '../../cloud/src/api/validation'
+import type { Consent, ReservePayload } from '../../cloud/src/api/validation'
 import { randomHex } from '../platform/random'
 import { callAction } from '../services/api'
 import { useTicketsStore } from './tickets'
@@ -20,7 +20,11 @@ interface State {
 }
 
 interface Actions {
-  submit: (sessionId: string, attendee: ReservePayload['attendee']) => Promise<void>
+  /**
+   * Reserves for the person on the form. `consent` is their explicit agreement to the privacy
+   * notice (the version they were shown): the backend records it with the ticket, refuses without.
+   */
+  submit: (sessionId: string, attendee: ReservePayload['attendee'], consent: Consent) => Promise<void>
   /** A fresh form (new session or a new person): a new request id. */
   reset: () => void
 }
@@ -36,13 +40,13 @@ export const initialReservationState = (): State => ({ status: 'idle', error: nu
 
 export const useReservationStore = create<ReservationStore>()((set, get) => ({
   ...initialReservationState(),
-  submit: async (sessionId, attendee) => {
+  submit: async (sessionId, attendee, consent) => {
     if (get().status === 'submitting') return
     set({ status: 'submitting', error: null })
     const requestId = get().requestId ?? (await newRequestId())
     // A form reset while the id was drawn starts afresh; only this form keeps this id.
     if (get().status === 'submitting') set({ requestId })
-    const result = await callAction('reservation.reserve', { sessionId, requestId, attendee })
+    const result = await callAction('reservation.reserve', { sessionId, requestId, attendee, consent })
     if (result.ok) {
       useTicketsStore.getState().remember(result.data)
       set({ status: 'done', ticket: result.data })

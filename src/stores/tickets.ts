@@ -22,6 +22,8 @@ interface State {
   error: ApiError | null
   /** Ids of tickets with a cancel in flight, so the button cannot fire twice. */
   cancelling: Record<string, boolean>
+  /** Ids of tickets whose personal data is being erased. */
+  erasing: Record<string, boolean>
   /** Ids of tickets with a card-pack step in flight. */
   carding: Record<string, boolean>
   /** Tickets whose card WeChat added but whose confirmation is still queued. */
@@ -32,6 +34,8 @@ interface Actions {
   loadMine: () => Promise<void>
   loadOne: (ticketId: string) => Promise<ApiError | null>
   cancel: (ticketId: string) => Promise<ApiError | null>
+  /** Erases the owner's name, phone and ID-number hash from a cancelled or past ticket, at once. */
+  erase: (ticketId: string) => Promise<ApiError | null>
   /** Puts a ticket the backend just returned (e.g. from a reservation) into the store. */
   remember: (ticket: TicketView) => void
   /** The card's entry back into the app: finds the ticket from the card's encrypted code. */
@@ -43,7 +47,7 @@ interface Actions {
 
 export type TicketsStore = State & Actions
 
-export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, cancelling: {}, carding: {}, cardPending: {} }
+export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, cancelling: {}, erasing: {}, carding: {}, cardPending: {} }
 
 const failed = (error: ApiError | null): CardPackResult => ({ kind: 'failed', error })
 
@@ -68,6 +72,15 @@ export const useTicketsStore = create<TicketsStore>()((set, get) => ({
     set({ cancelling: { ...get().cancelling, [ticketId]: true } })
     const result = await callAction('tickets.cancel', { ticketId })
     set({ cancelling: { ...get().cancelling, [ticketId]: false } })
+    if (!result.ok) return result.error
+    get().remember(result.data)
+    return null
+  },
+  erase: async (ticketId) => {
+    if (get().erasing[ticketId]) return null
+    set({ erasing: { ...get().erasing, [ticketId]: true } })
+    const result = await callAction('tickets.erase', { ticketId })
+    set({ erasing: { ...get().erasing, [ticketId]: false } })
     if (!result.ok) return result.error
     get().remember(result.data)
     return null
@@ -114,6 +127,7 @@ export const selectTicket = (ticketId: string) => (s: TicketsStore): TicketView 
 export const selectIsCarding = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.carding[ticketId])
 export const selectCardPending = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cardPending[ticketId])
 export const selectIsCancelling = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cancelling[ticketId])
+export const selectIsErasing = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.erasing[ticketId])
 export const selectTicketsStatus = (s: TicketsStore): LoadStatus => s.status
 export const selectTicketsError = (s: TicketsStore): ApiError | null => s.error
 export const selectOrder = (s: TicketsStore): string[] => s.order

@@ -3,20 +3,12 @@ import ReservePage from '../../src/pages/reserve'
 import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialReservationState, useReservationStore } from '../../src/stores/reservation'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
-import { request, resetTaroStub, setRouterParams } from '../support/taro'
+import { navigateTo, request, resetTaroStub, setRouterParams } from '../support/taro'
+import { sampleEvent } from './fixtures'
 import type { EventView, TicketView } from '../../cloud/src/api/models'
+import { PRIVACY_NOTICE_VERSION } from '../../cloud/src/api/privacy'
 
-const event: EventView = {
-  id: 'ev1',
-  title: '城市博物馆夜场开放',
-  venue: '城市博物馆',
-  description: '',
-  reservationOpensAt: '2026-11-01T00:00:00Z',
-  reservationClosesAt: '2026-12-30T00:00:00Z',
-  limits: { perSession: 1, perEvent: 2 },
-  idNumber: 'optional',
-  sessions: [{ id: 's1', eventId: 'ev1', name: '第一场', place: '一号门', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z', capacity: 10, remaining: 3 }],
-}
+const event: EventView = sampleEvent()
 
 const ticket: TicketView = {
   id: 'tabc',
@@ -27,6 +19,8 @@ const ticket: TicketView = {
   venue: event.venue,
   session: { id: 's1', name: '第一场', place: '一号门', startsAt: event.sessions[0].startsAt, endsAt: event.sessions[0].endsAt },
   attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
+  erasedAt: null,
+  erasable: false,
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: null,
   cancellable: true,
@@ -36,6 +30,10 @@ const ticket: TicketView = {
 function type(label: string, value: string) {
   const input = document.querySelector(`input[name="${label}"]`) as HTMLInputElement
   fireEvent.input(input, { target: { value } })
+}
+
+function agree() {
+  fireEvent.click(screen.getByText('我已阅读并同意《个人信息处理说明》'))
 }
 
 beforeEach(() => {
@@ -65,6 +63,7 @@ describe('reservation form', () => {
     render(<ReservePage />)
     type('name', '张三')
     type('phone', '13812345678')
+    agree()
 
     fireEvent.click(screen.getByText('提交预约'))
     fireEvent.click(screen.getByText('提交中…'))
@@ -72,9 +71,10 @@ describe('reservation form', () => {
     // The request leaves once the request id is drawn (asynchronously, from the host's randomness).
     await waitFor(() => expect(request).toHaveBeenCalled())
     expect(request).toHaveBeenCalledTimes(1)
-    const sent = request.mock.calls[0][0].data as { action: string; payload: { requestId: string; attendee: unknown } }
+    const sent = request.mock.calls[0][0].data as { action: string; payload: { requestId: string; attendee: unknown; consent: unknown } }
     expect(sent.action).toBe('reservation.reserve')
     expect(sent.payload.attendee).toEqual({ name: '张三', phone: '13812345678' })
+    expect(sent.payload.consent).toEqual({ noticeVersion: PRIVACY_NOTICE_VERSION })
 
     await act(async () => answer({ statusCode: 200, data: { ok: true, data: ticket } }))
     expect(await screen.findByText('预约成功')).toBeTruthy()
@@ -87,6 +87,7 @@ describe('reservation form', () => {
     render(<ReservePage />)
     type('name', '张三')
     type('phone', '13812345678')
+    agree()
 
     fireEvent.click(screen.getByText('提交预约'))
     expect(await screen.findByText('网络不给力，请检查网络后重试')).toBeTruthy()
@@ -102,7 +103,78 @@ describe('reservation form', () => {
     render(<ReservePage />)
     type('name', '张三')
     type('phone', '13812345678')
+    agree()
     fireEvent.click(screen.getByText('提交预约'))
     expect(await screen.findByText('该场次已约满')).toBeTruthy()
+  })
+})
+
+describe('consent on the reservation form', () => {
+  it('says what is collected, why, for how long and who sees it, with the agreement unticked', () => {
+    render(<ReservePage />)
+    const consent = screen.getByTestId('consent')
+    expect(consent.textContent).toContain('姓名、手机号、证件号码（选填）')
+    expect(consent.textContent).toContain('出票和入场核验，执行每人限约')
+    expect(consent.textContent).toContain('场次结束 30 天后自动删除')
+    expect(consent.textContent).toContain('本活动主办方；现场检票人员只看到打码后的姓名')
+    expect(screen.getByTestId('consent-checkbox').getAttribute('aria-checked')).toBe('false')
+  })
+
+  it('names only what this event asks for, and the retention the backend configured', () => {
+    useEventsStore.setState({ ...initialEventsState, status: 'ready', events: [{ ...event, idNumber: 'off', dataRetentionDays: 7 }] })
+    render(<ReservePage />)
+    const consent = screen.getByTestId('consent')
+    expect(consent.textContent).toContain('姓名、手机号')
+    expect(consent.textContent).not.toContain('证件')
+    expect(consent.textContent).toContain('场次结束 7 天后自动删除')
+  })
+
+  it('sends nothing until the agreement is ticked, and says why', async () => {
+    render(<ReservePage />)
+    type('name', '张三')
+    type('phone', '13812345678')
+    fireEvent.click(screen.getByText('提交预约'))
+    expect(await screen.findByText('请阅读并同意个人信息处理说明')).toBeTruthy()
+    expect(request).not.toHaveBeenCalled()
+
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: ticket } })
+    agree()
+    expect(screen.getByTestId('consent-checkbox').getAttribute('aria-checked')).toBe('true')
+    expect(screen.queryByText('请阅读并同意个人信息处理说明')).toBeNull()
+    fireEvent.click(screen.getByText('提交预约'))
+    expect(await screen.findByText('预约成功')).toBeTruthy()
+    const sent = request.mock.calls[0][0].data as { payload: { consent: unknown } }
+    expect(sent.payload.consent).toEqual({ noticeVersion: PRIVACY_NOTICE_VERSION })
+  })
+
+  it('unticking takes the agreement back', async () => {
+    render(<ReservePage />)
+    type('name', '张三')
+    type('phone', '13812345678')
+    agree()
+    agree()
+    fireEvent.click(screen.getByText('提交预约'))
+    expect(await screen.findByText('请阅读并同意个人信息处理说明')).toBeTruthy()
+    expect(request).not.toHaveBeenCalled()
+  })
+
+  it('shows the server’s refusal of the agreement (an older notice) next to it', async () => {
+    request.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { ok: false, error: { code: 'INVALID_INPUT', message: 'consent', fields: { consent: 'CONSENT_REQUIRED' } } },
+    })
+    render(<ReservePage />)
+    type('name', '张三')
+    type('phone', '13812345678')
+    agree()
+    fireEvent.click(screen.getByText('提交预约'))
+    expect(await screen.findByTestId('error-consent')).toBeTruthy()
+    expect(screen.getByText('请阅读并同意个人信息处理说明')).toBeTruthy()
+  })
+
+  it('opens the full notice for this event', () => {
+    render(<ReservePage />)
+    fireEvent.click(screen.getByText('查看完整的个人信息处理说明'))
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/privacy/index?eventId=ev1' })
   })
 })

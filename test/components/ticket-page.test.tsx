@@ -1,7 +1,7 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import TicketPage from '../../src/pages/ticket'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
-import { request, resetTaroStub, setRouterParams, showModal } from '../support/taro'
+import { request, resetTaroStub, setRouterParams, showModal, showToast } from '../support/taro'
 import type { TicketView } from '../../cloud/src/api/models'
 
 const ticket: TicketView = {
@@ -13,6 +13,8 @@ const ticket: TicketView = {
   venue: '城市博物馆',
   session: { id: 's1', name: '第一场', place: '一号门', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z' },
   attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
+  erasedAt: null,
+  erasable: false,
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: null,
   cancellable: true,
@@ -57,5 +59,55 @@ describe('ticket detail', () => {
     request.mockResolvedValueOnce({ statusCode: 200, data: { ok: false, error: { code: 'NOT_FOUND', message: 'no ticket' } } })
     render(<TicketPage />)
     expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
+  })
+})
+
+describe('erasing the personal data on a ticket', () => {
+  const cancelled: TicketView = { ...ticket, status: 'cancelled', cancelledAt: '2026-11-30T00:00:00Z', cancellable: false, erasable: true }
+  const erased: TicketView = { ...cancelled, attendee: { name: '', phone: '', hasIdNumber: false }, erasedAt: '2026-11-30T02:05:00Z', erasable: false }
+
+  it('is offered only when the backend says the ticket may be erased', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: ticket } })
+    render(<TicketPage />)
+    await screen.findByText('取消预约')
+    expect(screen.queryByText('删除我的个人信息')).toBeNull()
+  })
+
+  it('asks first, naming the action, and keeps everything when the person keeps it', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: cancelled } })
+    render(<TicketPage />)
+    showModal.mockResolvedValueOnce({ confirm: false, cancel: true })
+    fireEvent.click(await screen.findByText('删除我的个人信息'))
+    await waitFor(() => expect(showModal).toHaveBeenCalledTimes(1))
+    expect(showModal.mock.calls[0][0]).toMatchObject({ title: '删除这张票上的个人信息？', confirmText: '删除', cancelText: '保留', confirmColor: '#b91c1c' })
+    await Promise.resolve()
+    expect(request).toHaveBeenCalledTimes(1)
+    expect(screen.getByText('张三')).toBeTruthy()
+  })
+
+  it('erases after confirmation and then says the data was deleted instead of showing blank fields', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: cancelled } })
+    render(<TicketPage />)
+    showModal.mockResolvedValueOnce({ confirm: true, cancel: false })
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: erased } })
+    fireEvent.click(await screen.findByText('删除我的个人信息'))
+
+    expect(await screen.findByTestId('ticket-erased')).toBeTruthy()
+    expect(request.mock.calls[1][0].data).toEqual({ action: 'tickets.erase', payload: { ticketId: 'tabc' } })
+    expect(screen.getByTestId('ticket-erased').textContent).toBe('这张票上的姓名、手机号和证件信息已于 11月30日 10:05 删除')
+    expect(screen.getAllByText('已删除')).toHaveLength(2)
+    expect(screen.queryByText('张三')).toBeNull()
+    expect(screen.queryByText('删除我的个人信息')).toBeNull()
+    expect(showToast).toHaveBeenCalledWith({ title: '个人信息已删除', icon: 'success' })
+  })
+
+  it('explains a refusal from the backend', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: cancelled } })
+    render(<TicketPage />)
+    showModal.mockResolvedValueOnce({ confirm: true, cancel: false })
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: false, error: { code: 'ERASE_NOT_ALLOWED', message: 'active' } } })
+    fireEvent.click(await screen.findByText('删除我的个人信息'))
+    expect(await screen.findByText('票券取消或活动结束后才能删除个人信息')).toBeTruthy()
+    expect(screen.getByText('张三')).toBeTruthy()
   })
 })

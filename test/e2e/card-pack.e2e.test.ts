@@ -50,6 +50,7 @@ async function reserveAndOpenTicket(page: Page, session: string): Promise<string
   await visible(page, '预约信息')
   await page.locator('input[name="name"]').fill('林卡包')
   await page.locator('input[name="phone"]').fill('13600001234')
+  await page.getByText('我已阅读并同意').click()
   await page.getByText('提交预约').click()
   await visible(page, '预约成功')
   await page.getByText('查看票券').click()

@@ -65,6 +65,7 @@ test('a new attendee reserves, sees the QR ticket, cancels, and the seat returns
   expect((await sessionState(db, 'journey-s1')).remaining).toBe(5)
 
   await page.locator('input[name="phone"]').fill('13812345678')
+  await page.getByText('我已阅读并同意').click()
   await page.getByText('提交预约').click()
   await visible('预约成功')
   await shot('3-reserved')

@@ -18,6 +18,7 @@ const eventsFixture = {
         reservationClosesAt: '2027-01-01T00:00:00Z',
         limits: { perSession: 1, perEvent: 2 },
         idNumber: 'optional',
+        dataRetentionDays: 30,
         sessions: [
           { id: 'sess-a', eventId: 'ev-nav', name: '上午场', place: '东门', startsAt: '2027-01-02T01:00:00Z', endsAt: '2027-01-02T03:00:00Z', capacity: 10, remaining: 4 },
         ],
@@ -49,6 +50,10 @@ beforeEach(async () => {
       ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) })
       : route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'UNKNOWN_ACTION', message: action } }) })
   })
+  // A visitor who organizes nothing.
+  await page.route('**/api/organizer', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'FORBIDDEN', message: 'not an organizer' } }) }),
+  )
 })
 
 afterEach(async () => {
@@ -82,6 +87,7 @@ test('the tab bar reaches my tickets and the organizer page', async () => {
 
   await page.locator('.taro-tabbar__tabbar').getByText('工作台').click()
   await expectVisible(page, '主办方工作台')
+  await expectVisible(page, '仅主办方可见')
   await page.getByText('进入现场检票').click()
   await expectVisible(page, '扫码检票')
 })

@@ -43,6 +43,7 @@ test('reserve a session, see the ticket with its code, and cancel it after the c
   expect((await sessionState(env.db, event.sessions[0].id)).remaining).toBe(200)
 
   await reserve.input('11 位手机号', '13812345678')
+  await reserve.tap('我已阅读并同意')
   await reserve.tap('提交预约')
   await reserve.waitForText('预约成功')
   const reserveCall = mp.state.calledWith('cloud.callFunction').at(-1) as { name: string; data: { action: string; payload: { requestId: string } } }

@@ -30,6 +30,7 @@ async function reserveAndOpenTicket(): Promise<PageHandle> {
   const form = mp.current()
   await form.input('与证件一致的姓名', '韩梅梅')
   await form.input('11 位手机号', '13700001234')
+  await form.tap('我已阅读并同意')
   await form.tap('提交预约')
   await form.waitForText('预约成功')
   await form.tap('查看票券')

@@ -105,3 +105,35 @@ test('requestSubscribeMessage outside a tap fails as WeChat does; inside one it 
     mp.close()
   }
 })
+
+test('WeChat’s privacy APIs: callback-only, and requirePrivacyAuthorize waits on the listener’s resolve', async () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    // "以 Promise 风格调用：不支持": no callbacks, no Promise either.
+    expect(mp.probe('return typeof wx.getPrivacySetting({})')).toBe('undefined')
+    expect(await callInside(mp, 'getPrivacySetting', {})).toMatchObject({ errMsg: 'getPrivacySetting:ok', needAuthorization: false })
+    // Agreed before (or nothing declared): success at once, no question asked.
+    expect(await callInside(mp, 'requirePrivacyAuthorize', {})).toEqual({ errMsg: 'requirePrivacyAuthorize:ok' })
+
+    mp.state.privacy.needAuthorization = true
+    mp.probe('wx.onNeedPrivacyAuthorization(function (resolve, info) { globalThis.__ask = { resolve: resolve, referrer: info.referrer } })')
+    const refused = callInside(mp, 'requirePrivacyAuthorize', {})
+    await mp.settle()
+    expect(mp.probe('return globalThis.__ask.referrer')).toBe('requirePrivacyAuthorize')
+    mp.probe('globalThis.__ask.resolve({ event: "exposureAuthorization" }); globalThis.__ask.resolve({ event: "disagree" })')
+    expect(await refused).toEqual({ errMsg: 'requirePrivacyAuthorize:fail privacy permission is not authorized' })
+    expect(mp.state.privacy.needAuthorization).toBe(true)
+
+    // "agree" names a button: WeChat checks that the person tapped it. Nobody did here.
+    const unchecked = callInside(mp, 'requirePrivacyAuthorize', {})
+    await mp.settle()
+    mp.probe('globalThis.__ask.resolve({ event: "agree", buttonId: "never-tapped" })')
+    expect(await unchecked).toEqual({ errMsg: 'requirePrivacyAuthorize:fail privacy permission is not authorized' })
+    expect(mp.state.problems.map(String)).toEqual([expect.stringMatching(/no agreePrivacyAuthorization button with that id was tapped/)])
+
+    expect(await callInside(mp, 'openPrivacyContract', {})).toEqual({ errMsg: 'openPrivacyContract:ok' })
+    expect(mp.state.calledWith('privacy.resolve')).toEqual([{ event: 'exposureAuthorization' }, { event: 'disagree' }, { event: 'agree', buttonId: 'never-tapped' }])
+  } finally {
+    mp.close()
+  }
+})

@@ -30,20 +30,22 @@ export interface MiniProgramStack {
 
 /**
  * The local CloudBase with the demo event, and mini-programs wired to it. `withCard` adds the
- * WeChat simulator with an approved ticket card configured as the deployment's card.
+ * WeChat simulator with an approved ticket card configured as the deployment's card; `functionEnv`
+ * is added to the functions' environment (e.g. `TICKETCARD_ORGANIZERS`).
  */
-export async function startMiniProgramStack(options: { withCard?: boolean } = {}): Promise<MiniProgramStack> {
+export async function startMiniProgramStack(options: { withCard?: boolean; functionEnv?: Record<string, string> } = {}): Promise<MiniProgramStack> {
   let cardId: string | undefined
   const stack: LocalStack | WechatStack = options.withCard
     ? await startWechatStack({
         functions: discoverFunctions('source'),
         maxInstances: 2,
+        env: options.functionEnv,
         prepare: async (wechat) => {
           cardId = await createApprovedCard(wechat)
           return { TICKETCARD_CARD_ID: cardId }
         },
       })
-    : await startLocalStack({ maxInstances: 2 })
+    : await startLocalStack({ maxInstances: 2, functionEnv: options.functionEnv })
   const wechat = 'wechat' in stack ? (stack as WechatStack).wechat : undefined
   const db = adminDb(stack.adminUrl)
   await seedEvent(db, demoEvent())

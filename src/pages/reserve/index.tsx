@@ -2,10 +2,14 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import type { FieldErrors } from '../../../cloud/src/api/errors'
+import type { EventView } from '../../../cloud/src/api/models'
+import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
 import { attendeeSchema, validate, type IdType } from '../../../cloud/src/api/validation'
+import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { formatSessionTime } from '../../format/time'
 import { FIELD_ERROR_MESSAGES, TEXT, errorMessage } from '../../i18n/zh-CN'
-import { selectSession, useEventsStore } from '../../stores/events'
+import { selectLoad, selectSession, selectStatus, useEventsStore } from '../../stores/events'
+import { selectWechatAuthorization, usePrivacyStore } from '../../stores/privacy'
 import {
   selectReservedTicket,
   selectReset,
@@ -30,11 +34,47 @@ function FieldMessage({ fields, path }: { fields: FieldErrors; path: string }) {
   return code ? <Text className='field__error' data-testid={`error-${path}`}>{FIELD_ERROR_MESSAGES[code]}</Text> : null
 }
 
+/**
+ * What is collected, why, for how long and who sees it, before anything is sent; the full notice
+ * one tap away; and the agreement itself, unticked until the person ticks it.
+ */
+function ConsentSection({ event, agreed, onToggle, fields }: { event: EventView; agreed: boolean; onToggle: () => void; fields: FieldErrors }) {
+  const rows = [
+    [TEXT.consentCollectedLabel, TEXT.consentCollected(event.idNumber)],
+    [TEXT.consentPurposeLabel, TEXT.consentPurpose],
+    [TEXT.consentRetentionLabel, TEXT.consentRetention(event.dataRetentionDays)],
+    [TEXT.consentAudienceLabel, TEXT.consentAudience],
+  ]
+  return (
+    <View className='card consent' data-testid='consent'>
+      <Text className='consent__heading'>{TEXT.consentHeading}</Text>
+      {rows.map(([label, text]) => (
+        <View key={label} className='consent__row'>
+          <Text className='consent__label'>{label}</Text>
+          <Text className='consent__text'>{text}</Text>
+        </View>
+      ))}
+      <Text className='consent__link' onClick={() => void Taro.navigateTo({ url: `/pages/privacy/index?eventId=${encodeURIComponent(event.id)}` })}>
+        {TEXT.consentReadNotice}
+      </Text>
+      <View className={`consent__agree ${agreed ? 'consent__agree--on' : ''}`} onClick={onToggle} data-testid='consent-checkbox' aria-checked={agreed}>
+        <View className='consent__box' />
+        <Text className='consent__agree-text'>{TEXT.consentAgree}</Text>
+      </View>
+      <FieldMessage fields={fields} path='consent' />
+    </View>
+  )
+}
+
 export default function ReservePage() {
   const { params } = useRouter()
   const sessionId = params.sessionId ?? ''
   const session = useEventsStore(selectSession(sessionId))
   const event = useEventsStore((s) => s.events.find((e) => e.sessions.some((candidate) => candidate.id === sessionId)))
+  const eventsStatus = useEventsStore(selectStatus)
+  const loadEvents = useEventsStore(selectLoad)
+  const wechatAuthorization = usePrivacyStore(selectWechatAuthorization)
+  const checkPrivacy = usePrivacyStore((s) => s.check)
   const status = useReservationStore(selectSubmitStatus)
   const serverError = useReservationStore(selectSubmitError)
   const ticket = useReservationStore(selectReservedTicket)
@@ -42,19 +82,31 @@ export default function ReservePage() {
   const reset = useReservationStore(selectReset)
   const [form, setForm] = useState<FormState>(EMPTY_FORM)
   const [fields, setFields] = useState<FieldErrors>({})
+  const [agreed, setAgreed] = useState(false)
 
   useEffect(() => {
     reset()
   }, [sessionId, reset])
+
+  // Opened by a shared link or a reload, the form has no events yet.
+  useEffect(() => {
+    if (eventsStatus === 'idle') void loadEvents()
+  }, [eventsStatus, loadEvents])
+
+  // WeChat: before collecting anything, the person agrees to the mini-program's privacy guide.
+  useEffect(() => {
+    void checkPrivacy()
+  }, [checkPrivacy])
 
   useEffect(() => {
     if (serverError?.fields) setFields(serverError.fields)
   }, [serverError])
 
   if (!session || !event) {
+    const loading = eventsStatus === 'idle' || eventsStatus === 'loading'
     return (
       <View className='page'>
-        <View className='empty'>{TEXT.sessionNotFound}</View>
+        <View className='empty'>{loading ? TEXT.loading : TEXT.sessionNotFound}</View>
       </View>
     )
   }
@@ -80,8 +132,23 @@ export default function ReservePage() {
     const problems: FieldErrors = {}
     if (!checked.ok) for (const [path, code] of Object.entries(checked.fields)) problems[`attendee.${path}`] = code
     if (event.idNumber === 'required' && !form.idNumber.trim()) problems['attendee.idNumber'] = 'ID_REQUIRED'
+    if (!agreed) problems.consent = 'CONSENT_REQUIRED'
     setFields(problems)
-    if (Object.keys(problems).length === 0 && checked.ok) void submit(session.id, checked.value)
+    if (Object.keys(problems).length > 0 || !checked.ok) return
+    if (wechatAuthorization !== 'agreed') {
+      void checkPrivacy()
+      return
+    }
+    void submit(session.id, checked.value, { noticeVersion: PRIVACY_NOTICE_VERSION })
+  }
+
+  const toggleConsent = () => {
+    setAgreed(!agreed)
+    if (fields.consent) {
+      const rest = { ...fields }
+      delete rest.consent
+      setFields(rest)
+    }
   }
 
   if (status === 'done' && ticket) {
@@ -110,48 +177,60 @@ export default function ReservePage() {
         <Text className='muted'>{formatSessionTime(session.startsAt, session.endsAt)}</Text>
         <Text className='muted reserve__limits'>{TEXT.limitsHint(event.limits.perSession, event.limits.perEvent)}</Text>
       </View>
-      <View className='card'>
-        <Text className='title'>{TEXT.reserveFormHeading}</Text>
-        <View className='field'>
-          <Text className='field__label'>{TEXT.nameLabel}</Text>
-          <Input className='field__input' name='name' value={form.name} placeholder={TEXT.namePlaceholder} maxlength={30} onInput={update('name')} />
-          <FieldMessage fields={fields} path='attendee.name' />
+      {/* WeChat: refused its privacy guide, so the form collects nothing until the person agrees. */}
+      {wechatAuthorization === 'refused' ? (
+        <View className='card reserve__privacy-refused'>
+          <Text className='muted'>{TEXT.wechatPrivacyRefused}</Text>
+          <Button className='button-secondary reserve__privacy-again' onClick={() => void checkPrivacy()}>
+            {TEXT.wechatPrivacyAskAgain}
+          </Button>
         </View>
-        <View className='field'>
-          <Text className='field__label'>{TEXT.phoneLabel}</Text>
-          <Input className='field__input' name='phone' type='number' value={form.phone} placeholder={TEXT.phonePlaceholder} maxlength={11} onInput={update('phone')} />
-          <FieldMessage fields={fields} path='attendee.phone' />
-        </View>
-        {askId && (
+      ) : (
+        <View className='card'>
+          <Text className='title'>{TEXT.reserveFormHeading}</Text>
           <View className='field'>
-            <Text className='field__label'>
-              {TEXT.idNumberLabel}
-              {event.idNumber === 'optional' ? TEXT.idNumberOptional : ''}
-            </Text>
-            <View className='field__choices'>
-              {(['mainland', 'passport'] as const).map((idType) => (
-                <Text
-                  key={idType}
-                  className={`field__choice ${form.idType === idType ? 'field__choice--on' : ''}`}
-                  onClick={() => setForm({ ...form, idType })}
-                >
-                  {idType === 'mainland' ? TEXT.idTypeMainland : TEXT.idTypePassport}
-                </Text>
-              ))}
-            </View>
-            <Input className='field__input' name='idNumber' value={form.idNumber} placeholder={TEXT.idNumberPlaceholder} maxlength={18} onInput={update('idNumber')} />
-            <FieldMessage fields={fields} path='attendee.idNumber' />
+            <Text className='field__label'>{TEXT.nameLabel}</Text>
+            <Input className='field__input' name='name' value={form.name} placeholder={TEXT.namePlaceholder} maxlength={30} onInput={update('name')} />
+            <FieldMessage fields={fields} path='attendee.name' />
           </View>
-        )}
-      </View>
+          <View className='field'>
+            <Text className='field__label'>{TEXT.phoneLabel}</Text>
+            <Input className='field__input' name='phone' type='number' value={form.phone} placeholder={TEXT.phonePlaceholder} maxlength={11} onInput={update('phone')} />
+            <FieldMessage fields={fields} path='attendee.phone' />
+          </View>
+          {askId && (
+            <View className='field'>
+              <Text className='field__label'>
+                {TEXT.idNumberLabel}
+                {event.idNumber === 'optional' ? TEXT.idNumberOptional : ''}
+              </Text>
+              <View className='field__choices'>
+                {(['mainland', 'passport'] as const).map((idType) => (
+                  <Text
+                    key={idType}
+                    className={`field__choice ${form.idType === idType ? 'field__choice--on' : ''}`}
+                    onClick={() => setForm({ ...form, idType })}
+                  >
+                    {idType === 'mainland' ? TEXT.idTypeMainland : TEXT.idTypePassport}
+                  </Text>
+                ))}
+              </View>
+              <Input className='field__input' name='idNumber' value={form.idNumber} placeholder={TEXT.idNumberPlaceholder} maxlength={18} onInput={update('idNumber')} />
+              <FieldMessage fields={fields} path='attendee.idNumber' />
+            </View>
+          )}
+        </View>
+      )}
+      <ConsentSection event={event} agreed={agreed} onToggle={toggleConsent} fields={fields} />
       {generalError && (
         <Text className='error-text reserve__error' data-testid='reserve-error'>
           {generalError}
         </Text>
       )}
-      <Button className='button-primary' disabled={submitting} loading={submitting} onClick={onSubmit}>
+      <Button className='button-primary' disabled={submitting || wechatAuthorization === 'refused'} loading={submitting} onClick={onSubmit}>
         {submitting ? TEXT.submitting : TEXT.submit}
       </Button>
+      <PrivacyPopup />
     </View>
   )
 }

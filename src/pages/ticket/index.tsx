@@ -2,11 +2,20 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import type { ApiError } from '../../../cloud/src/api/errors'
+import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { TicketQr } from '../../components/TicketQr'
-import { formatSessionTime } from '../../format/time'
+import { formatMoment, formatSessionTime } from '../../format/time'
 import { TEXT, errorMessage } from '../../i18n/zh-CN'
 import { capabilities } from '../../platform'
-import { selectCardPending, selectIsCancelling, selectIsCarding, selectTicket, useTicketsStore, type CardPackResult } from '../../stores/tickets'
+import {
+  selectCardPending,
+  selectIsCancelling,
+  selectIsCarding,
+  selectIsErasing,
+  selectTicket,
+  useTicketsStore,
+  type CardPackResult,
+} from '../../stores/tickets'
 import './index.css'
 
 /**
@@ -24,6 +33,9 @@ function queryValue(raw: string | undefined): string {
   return value.replace(/ /g, '+')
 }
 
+/** The warning colour of destructive actions (also `.button-danger` in app.css). */
+const ERASE_COLOUR = '#b91c1c'
+
 function cardMessage(result: CardPackResult, failureText: string): string | null {
   if (result.kind === 'pending') return TEXT.cardPackPending
   if (result.kind !== 'failed') return null
@@ -37,11 +49,13 @@ export default function TicketPage() {
   const [ticketId, setTicketId] = useState(queryValue(params.ticketId))
   const ticket = useTicketsStore(selectTicket(ticketId))
   const cancelling = useTicketsStore(selectIsCancelling(ticketId))
+  const erasing = useTicketsStore(selectIsErasing(ticketId))
   const carding = useTicketsStore(selectIsCarding(ticketId))
   const cardPending = useTicketsStore(selectCardPending(ticketId))
   const loadOne = useTicketsStore((s) => s.loadOne)
   const loadFromCard = useTicketsStore((s) => s.loadFromCard)
   const cancel = useTicketsStore((s) => s.cancel)
+  const erase = useTicketsStore((s) => s.erase)
   const addToCardPack = useTicketsStore((s) => s.addToCardPack)
   const openInCardPack = useTicketsStore((s) => s.openInCardPack)
   const [error, setError] = useState<ApiError | null>(null)
@@ -67,12 +81,27 @@ export default function TicketPage() {
   }
 
   const active = ticket.status === 'active'
+  const erased = Boolean(ticket.erasedAt)
   const onCancel = async () => {
     const { confirm } = await Taro.showModal({ title: TEXT.cancelConfirmTitle, content: TEXT.cancelConfirmContent })
     if (!confirm) return
     const failure = await cancel(ticket.id)
     setError(failure)
     if (!failure) void Taro.showToast({ title: TEXT.cancelled, icon: 'success' })
+  }
+
+  const onErase = async () => {
+    const { confirm } = await Taro.showModal({
+      title: TEXT.eraseConfirmTitle,
+      content: TEXT.eraseConfirmContent,
+      cancelText: TEXT.eraseConfirmKeep,
+      confirmText: TEXT.eraseConfirmErase,
+      confirmColor: ERASE_COLOUR,
+    })
+    if (!confirm) return
+    const failure = await erase(ticket.id)
+    setError(failure)
+    if (!failure) void Taro.showToast({ title: TEXT.erased, icon: 'success' })
   }
 
   const onAddToCardPack = async () => {
@@ -107,13 +136,18 @@ export default function TicketPage() {
           </View>
           <View className='ticket__row'>
             <Text className='muted'>{TEXT.ticketAttendee}</Text>
-            <Text>{ticket.attendee.name}</Text>
+            <Text className={erased ? 'muted' : ''}>{erased ? TEXT.ticketFieldErased : ticket.attendee.name}</Text>
           </View>
           <View className='ticket__row'>
             <Text className='muted'>{TEXT.ticketPhone}</Text>
-            <Text>{ticket.attendee.phone}</Text>
+            <Text className={erased ? 'muted' : ''}>{erased ? TEXT.ticketFieldErased : ticket.attendee.phone}</Text>
           </View>
         </View>
+        {ticket.erasedAt && (
+          <Text className='muted ticket__erased' data-testid='ticket-erased'>
+            {TEXT.ticketDataErased(formatMoment(ticket.erasedAt))}
+          </Text>
+        )}
       </View>
       {!capabilities.cardPack && active && <Text className='muted ticket__note'>{TEXT.cardPackUnsupported}</Text>}
       {showCardPack && ticket.cardPack === 'added' && (
@@ -137,6 +171,13 @@ export default function TicketPage() {
           {TEXT.cancelTicket}
         </Button>
       )}
+      {ticket.erasable && (
+        <Button className='button-danger ticket__erase' disabled={erasing} loading={erasing} onClick={() => void onErase()}>
+          {TEXT.eraseData}
+        </Button>
+      )}
+      {/* WeChat may ask for its privacy authorization when the card pack is used. */}
+      <PrivacyPopup />
     </View>
   )
 }

@@ -33,7 +33,10 @@ export default function TicketsPage() {
             <Text className='muted'>
               {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
             </Text>
-            <Text className='muted'>{ticket.status === 'active' ? TEXT.ticketStatusActive : TEXT.ticketStatusCancelled}</Text>
+            <Text className='muted'>
+              {ticket.status === 'active' ? TEXT.ticketStatusActive : TEXT.ticketStatusCancelled}
+              {ticket.erasedAt ? ` · ${TEXT.ticketsRowErased}` : ''}
+            </Text>
           </View>
         )
       })}

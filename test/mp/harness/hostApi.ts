@@ -47,6 +47,16 @@ export class HostState {
   /** How the next add-card sheet ends: added for real through the wallet, or closed by the user. */
   addCardOutcome: 'add' | 'cancel' = 'add'
   subscribeAnswer: SubscribeAnswer | null = null
+  /**
+   * WeChat's privacy authorization for this user: whether WeChat still needs their agreement to
+   * the mini-program's privacy guide (false: nothing declared, or agreed before), the guide's name,
+   * and the `agreePrivacyAuthorization` buttons they tapped (WeChat checks `resolve`'s buttonId).
+   */
+  readonly privacy = {
+    needAuthorization: false,
+    contractName: '《票卡小程序隐私保护指引》',
+    agreeButtonsTapped: new Set<string>(),
+  }
   /** Errors the harness raises about the test itself (an API used the test did not prepare). */
   readonly problems: Error[] = []
   readonly storage = new Map<string, string>()
@@ -104,9 +114,16 @@ export class HostFailure extends Error {
 }
 
 /** APIs that stay open until the test answers as the user. */
-const WAITS_FOR_USER = new Set(['showModal', 'confirm'])
+const WAITS_FOR_USER = new Set(['showModal', 'confirm', 'requirePrivacyAuthorize'])
 
 type AsyncImpl = (options: Options) => Promise<Record<string, unknown>>
+
+/** How an API answers: `promise: false` for the APIs WeChat documents as callback-only. */
+interface ApiStyle {
+  promise?: boolean
+}
+
+type AsyncApiFactory = (api: string, impl: AsyncImpl, style?: ApiStyle) => unknown
 
 export function createHostApi(wiring: HostWiring): Record<string, unknown> {
   const { state, toSandbox } = wiring
@@ -116,8 +133,11 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
     return call
   }
 
-  /** Callback style with `errMsg`; a Promise (of the sandbox realm) when no callback is given. */
-  const asyncApi = (api: string, impl: AsyncImpl) =>
+  /**
+   * Callback style with `errMsg`; a Promise (of the sandbox realm) when no callback is given,
+   * unless the API is callback-only (then nothing: "以 Promise 风格调用：不支持").
+   */
+  const asyncApi = (api: string, impl: AsyncImpl, style: ApiStyle = {}) =>
     function hostAsyncApi(options: Options = {}): Promise<unknown> | undefined {
       const call = record(api, stripCallbacks(options))
       const usesCallbacks = Boolean(options.success || options.fail || options.complete)
@@ -133,7 +153,7 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
       void settled.then((outcome) => (call.answer = outcome.value))
       // A dialog waits for the person, not the machine: settling does not wait for it.
       const work = WAITS_FOR_USER.has(api) ? settled : wiring.track(api, settled)
-      if (usesCallbacks) {
+      if (usesCallbacks || style.promise === false) {
         void work.then((outcome) => {
           const value = toSandbox(outcome.value)
           if (outcome.ok) options.success?.(value)
@@ -279,11 +299,86 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
     })
     implemented.getRandomValues = randomValuesApi(wiring, record)
   }
+  if (wiring.host.privacyAuthorization) Object.assign(implemented, privacyApis(wiring, asyncApi))
 
   return hostObject(wiring.host, implemented)
 }
 
-function subscribeApi(wiring: HostWiring, asyncApi: (api: string, impl: AsyncImpl) => unknown): unknown {
+/**
+ * WeChat's privacy authorization, as "WeChat's privacy authorization" in hosts.ts states it (sources there):
+ * callback-only APIs; `requirePrivacyAuthorize` waits on the `resolve` handed to the listener of
+ * `onNeedPrivacyAuthorization`, and accepts "agree" only with the id of a tapped agree button.
+ */
+function privacyApis(wiring: HostWiring, asyncApi: AsyncApiFactory): Record<string, unknown> {
+  const { state } = wiring
+  let listener: ((resolve: (outcome: unknown) => void, eventInfo: unknown) => void) | null = null
+  const callbackOnly: ApiStyle = { promise: false }
+
+  const requirePrivacyAuthorize: AsyncImpl = () =>
+    new Promise((resolve, reject) => {
+      if (!state.privacy.needAuthorization) {
+        resolve({})
+        return
+      }
+      const ask = listener
+      if (!ask) {
+        reject(new Error('requirePrivacyAuthorize: WeChat would show its own privacy popup, which the harness does not model (register wx.onNeedPrivacyAuthorization)'))
+        return
+      }
+      let answered = false
+      const answer = (outcome: unknown) => {
+        const { event, buttonId } = (outcome ?? {}) as { event?: unknown; buttonId?: unknown }
+        state.calls.push({ api: 'privacy.resolve', args: buttonId === undefined ? { event } : { event, buttonId } })
+        if (event === 'exposureAuthorization' || answered) return
+        if (event === 'agree') {
+          answered = true
+          if (typeof buttonId === 'string' && state.privacy.agreeButtonsTapped.has(buttonId)) {
+            state.privacy.needAuthorization = false
+            resolve({})
+            return
+          }
+          state.problems.push(new Error(`resolve({event: 'agree', buttonId: ${JSON.stringify(buttonId)}}) but no agreePrivacyAuthorization button with that id was tapped`))
+          reject(new HostFailure('privacy permission is not authorized'))
+        } else if (event === 'disagree') {
+          answered = true
+          reject(new HostFailure('privacy permission is not authorized'))
+        } else {
+          state.problems.push(new Error(`resolve({event: ${JSON.stringify(event)}}): WeChat takes exposureAuthorization, agree or disagree`))
+        }
+      }
+      // WeChat raises the event as the privacy call arrives, through the bridge: a turn later.
+      void wiring.track(
+        'onNeedPrivacyAuthorization',
+        new Promise<void>((done) =>
+          setTimeout(() => {
+            try {
+              ask(answer, wiring.toSandbox({ referrer: 'requirePrivacyAuthorize' }))
+            } catch (err) {
+              state.problems.push(err instanceof Error ? err : new Error(String(err)))
+            }
+            done()
+          }, 0),
+        ),
+      )
+    })
+
+  return {
+    onNeedPrivacyAuthorization: (fn: unknown) => {
+      state.calls.push({ api: 'onNeedPrivacyAuthorization', args: null })
+      // The harness keeps the last listener (the app registers one, at launch).
+      listener = typeof fn === 'function' ? (fn as typeof listener) : null
+    },
+    getPrivacySetting: asyncApi(
+      'getPrivacySetting',
+      async () => ({ needAuthorization: state.privacy.needAuthorization, privacyContractName: state.privacy.contractName }),
+      callbackOnly,
+    ),
+    requirePrivacyAuthorize: asyncApi('requirePrivacyAuthorize', requirePrivacyAuthorize, callbackOnly),
+    openPrivacyContract: asyncApi('openPrivacyContract', async () => ({}), callbackOnly),
+  }
+}
+
+function subscribeApi(wiring: HostWiring, asyncApi: AsyncApiFactory): unknown {
   const api = asyncApi('requestSubscribeMessage', async (options) => {
     const ids = Array.isArray(options.tmplIds) ? (options.tmplIds as unknown[]).map(String) : []
     if (ids.length === 0 || ids.length > 3) throw new HostFailure('invalid tmplIds', { errCode: 20001 })
@@ -335,7 +430,7 @@ function randomValuesApi(wiring: HostWiring, record: (api: string, args: unknown
   }
 }
 
-function createCloud(wiring: HostWiring, asyncApi: (api: string, impl: AsyncImpl) => unknown): Record<string, unknown> {
+function createCloud(wiring: HostWiring, asyncApi: AsyncApiFactory): Record<string, unknown> {
   let initialised = false
   return {
     init: (options: Options = {}) => {

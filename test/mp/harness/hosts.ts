@@ -28,7 +28,41 @@ export interface HostModel {
   shadowedInModules: readonly string[]
   /** `globalThis` is a reachable name. */
   hasGlobalThis: boolean
+  /**
+   * WeChat's privacy authorization: `wx.getPrivacySetting`, `requirePrivacyAuthorize`,
+   * `onNeedPrivacyAuthorization`, `openPrivacyContract` and `<button open-type=
+   * "agreePrivacyAuthorization">` (the facts: "WeChat's privacy authorization" below).
+   */
+  privacyAuthorization: boolean
 }
+
+/**
+ * WeChat's privacy authorization, as the harness models it (base library 2.32.3+). Sources:
+ * developers.weixin.qq.com/miniprogram/dev/api/open-api/privacy/ (wx.getPrivacySetting,
+ * wx.requirePrivacyAuthorize, wx.onNeedPrivacyAuthorization, wx.openPrivacyContract) and
+ * /miniprogram/dev/framework/user-privacy/PrivacyAuthorize (小程序隐私协议开发指南).
+ * - getPrivacySetting, requirePrivacyAuthorize, openPrivacyContract: "以 Promise 风格调用：不支持"
+ *   (callbacks only). getPrivacySetting answers `{needAuthorization, privacyContractName}`;
+ *   needAuthorization is false when nothing is declared or the user agreed, true otherwise.
+ * - requirePrivacyAuthorize: agreed before → success at once, no event; not agreed and a listener
+ *   registered → the listener is called at once and the call waits for its `resolve`; no listener
+ *   → WeChat's own popup (not modelled: a test error here).
+ * - onNeedPrivacyAuthorization(listener(resolve, eventInfo{referrer})): `resolve({event: 'agree',
+ *   buttonId})` lets the waiting call continue, and "基础库会检查对应的同意按钮是否被点击过" (call
+ *   it after the button's bindagreeprivacyauthorization); `resolve({event: 'disagree'})` fails it
+ *   with "API:fail privacy permission is not authorized"; `resolve({event:
+ *   'exposureAuthorization'})` only reports that the popup is shown.
+ * - Tapping `<button open-type="agreePrivacyAuthorization">` records the agreement with WeChat
+ *   ("微信会收到该同步信息": the guide as quoted in juejin.cn/post/7275550548945698853; the stored
+ *   copy of the official page is cut short) and raises `bindagreeprivacyauthorization`.
+ * - app.json `__usePrivacyCheck__: true` turned the checks on before 2023-10-17; since then they
+ *   apply whatever it says.
+ * Assumed where WeChat documents nothing: the event's detail is `{}`; eventInfo.referrer for
+ * requirePrivacyAuthorize is "requirePrivacyAuthorize"; a second onNeedPrivacyAuthorization
+ * replaces the first (the app registers once, at launch).
+ * Alipay has no such API. ByteDance has look-alikes (tt.getPrivacySetting..., base library 3.19.0,
+ * developer.open-douyin.com .../privacy/) that the app does not use and the harness does not implement.
+ */
 
 /**
  * WeChat. Globals: developers.weixin.qq.com/miniprogram/dev/reference (App, Page, Component,
@@ -86,6 +120,7 @@ export const HOSTS: Record<HostName, HostModel> = {
     extraGlobals: ['App', 'Page', 'Component', 'Behavior', 'getApp', 'getCurrentPages', 'requirePlugin', 'global', 'WXWebAssembly'],
     shadowedInModules: WEAPP_SHADOWED,
     hasGlobalThis: true,
+    privacyAuthorization: true,
   },
   alipay: {
     name: 'alipay',
@@ -95,6 +130,7 @@ export const HOSTS: Record<HostName, HostModel> = {
     extraGlobals: ['App', 'Page', 'Component', 'getApp', 'getCurrentPages', 'requirePlugin', 'abridge', '$global', 'navigator'],
     shadowedInModules: ALIPAY_SHADOWED,
     hasGlobalThis: false,
+    privacyAuthorization: false,
   },
   tt: {
     name: 'tt',
@@ -104,6 +140,7 @@ export const HOSTS: Record<HostName, HostModel> = {
     extraGlobals: ['App', 'Page', 'Component', 'getApp', 'getCurrentPages', 'requirePlugin', 'TTWebAssembly'],
     shadowedInModules: TT_SHADOWED,
     hasGlobalThis: false,
+    privacyAuthorization: false,
   },
 }
 

@@ -265,6 +265,22 @@ export class MiniProgram {
     return delivered
   }
 
+  /**
+   * A tap on `<button open-type="agreePrivacyAuthorization">` (WeChat; also combined as
+   * `getPhoneNumber|agreePrivacyAuthorization`): WeChat records the agreement and the button's id,
+   * then raises `agreeprivacyauthorization` on the button (it does not bubble; detail `{}`, as
+   * WeChat documents none). Answers whether the button was one.
+   */
+  openTypeAfterTap(page: PageInstance, element: ViewElement): boolean {
+    if (!this.host.privacyAuthorization || element.tag !== 'button') return false
+    const openTypes = String(element.attribute('open-type') ?? '').split('|')
+    if (!openTypes.includes('agreePrivacyAuthorization')) return false
+    this.state.privacy.agreeButtonsTapped.add(element.hostId)
+    this.state.privacy.needAuthorization = false
+    this.dispatch(page, element, 'agreeprivacyauthorization', {})
+    return true
+  }
+
   elementsOf(page: PageInstance): ViewElement[] {
     return this.catalog.all(page.data.root?.cn ?? [])
   }
@@ -468,7 +484,8 @@ export class PageHandle {
     const element = this.find(query)
     if (element.attribute('disabled') === true) throw new Error(`${element.describe()} is disabled`)
     const delivered = this.mp.dispatch(this.page, element, 'tap', { x: 0, y: 0 })
-    if (delivered === 0) throw new Error(`${element.describe()} on ${this.route} has no tap handler along its path`)
+    const openType = this.mp.openTypeAfterTap(this.page, element)
+    if (delivered === 0 && !openType) throw new Error(`${element.describe()} on ${this.route} has no tap handler along its path`)
     await this.mp.settle()
   }
 
