@@ -12,13 +12,20 @@ const targets = ['weapp', 'h5', 'h5-dev', 'alipay', 'tt'] as const
 const WEAPP_MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024
 const WEAPP_MAIN_PACKAGE_GOAL = 600 * 1024
 
-function folderBytes(dir: string): number {
+/** Bytes under `dir`, leaving out the top-level folders named in `skip` (subpackages). */
+function folderBytes(dir: string, skip: string[] = []): number {
   let total = 0
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip.includes(entry.name)) continue
     const full = path.join(dir, entry.name)
     total += entry.isDirectory() ? folderBytes(full) : statSync(full).size
   }
   return total
+}
+
+interface WeappAppJson {
+  pages: string[]
+  subPackages?: Array<{ root: string; pages: string[] }>
 }
 
 function build(target: string): number {
@@ -39,13 +46,17 @@ function build(target: string): number {
   return seconds
 }
 
-/** Every folder under src/pages must be registered, or WeChat never loads it. */
-function checkWeappPages(): string[] {
-  const appJson = JSON.parse(readFileSync(path.join(root, 'dist', 'app.json'), 'utf8')) as { pages: string[] }
-  const expected = readdirSync(path.join(root, 'src', 'pages')).map((name) => `pages/${name}/index`)
-  const missing = expected.filter((page) => !appJson.pages.includes(page))
+/**
+ * Every page folder must be registered, or WeChat never loads it: src/pages/* in the main package,
+ * src/<root>/* in the subpackage of that root.
+ */
+function checkWeappPages(appJson: WeappAppJson): string[] {
+  const listed = [...appJson.pages, ...(appJson.subPackages ?? []).flatMap((sub) => sub.pages.map((page) => `${sub.root}/${page}`))]
+  const folders = ['pages', ...(appJson.subPackages ?? []).map((sub) => sub.root)]
+  const expected = folders.flatMap((folder) => readdirSync(path.join(root, 'src', folder)).map((name) => `${folder}/${name}/index`))
+  const missing = expected.filter((page) => !listed.includes(page))
   if (missing.length > 0) throw new Error(`dist/app.json does not list: ${missing.join(', ')}`)
-  return appJson.pages
+  return listed
 }
 
 function main(): void {
@@ -56,14 +67,18 @@ function main(): void {
     const kb = folderBytes(path.join(root, outDir)) / 1024
     rows.push(`${target.padEnd(7)} ${seconds.toFixed(1).padStart(6)} s ${kb.toFixed(0).padStart(7)} KB  ${outDir}/`)
   }
-  const pages = checkWeappPages()
-  const mainPackage = folderBytes(path.join(root, 'dist'))
+  const appJson = JSON.parse(readFileSync(path.join(root, 'dist', 'app.json'), 'utf8')) as WeappAppJson
+  const pages = checkWeappPages(appJson)
+  const subPackageRoots = (appJson.subPackages ?? []).map((sub) => sub.root)
+  const mainPackage = folderBytes(path.join(root, 'dist'), subPackageRoots)
+  const subPackages = subPackageRoots.map((name) => `${name} ${(folderBytes(path.join(root, 'dist', name)) / 1024).toFixed(0)} KB`)
   console.log('\ntarget   build      output')
   for (const row of rows) console.log(row)
   console.log(`\nweapp app.json lists ${pages.length} pages: ${pages.join(', ')}`)
   console.log(
     `weapp main package: ${(mainPackage / 1024).toFixed(0)} KB (goal ≤ ${WEAPP_MAIN_PACKAGE_GOAL / 1024} KB, WeChat limit ${WEAPP_MAIN_PACKAGE_LIMIT / 1024} KB)`,
   )
+  if (subPackages.length > 0) console.log(`weapp subpackages: ${subPackages.join(', ')}`)
   if (mainPackage > WEAPP_MAIN_PACKAGE_LIMIT) throw new Error('weapp main package exceeds the 2 MB WeChat limit')
 }
 

@@ -2,7 +2,7 @@
  * The demo event `npm run dev` seeds, so a new developer sees something real. Dates are relative
  * to today (China Standard Time) so it never goes stale.
  */
-import type { EventFile } from '../cloud/src/domain/eventImport'
+import { parseEventFile, type EventFile } from '../cloud/src/domain/eventImport'
 
 function cstDay(offsetDays: number, hour: number, minute = 0): string {
   const now = new Date(Date.now() + 8 * 3600_000)
@@ -11,7 +11,8 @@ function cstDay(offsetDays: number, hour: number, minute = 0): string {
 }
 
 export function demoEvent(): EventFile {
-  return {
+  // Through the parser, as a file would go: defaults filled in, mistakes named.
+  return parseEventFile({
     id: 'demo-museum-night',
     title: '城市博物馆夜场开放日',
     venue: '城市博物馆（人民路 88 号）',
@@ -19,12 +20,12 @@ export function demoEvent(): EventFile {
     reservation: { opensAt: cstDay(-1, 0), closesAt: cstDay(7, 18) },
     limits: { perSession: 1, perEvent: 2 },
     idNumber: 'optional',
-    entry: { maxEntries: 1 },
+    entry: { mode: 'single' },
     published: true,
     sessions: [
       { id: 'demo-s1', name: '第一场', place: '一号门', startsAt: cstDay(7, 19), endsAt: cstDay(7, 20, 30), capacity: 200 },
       { id: 'demo-s2', name: '第二场', place: '一号门', startsAt: cstDay(7, 20, 30), endsAt: cstDay(7, 22), capacity: 200 },
       { id: 'demo-s3', name: '闭馆导览', place: '二号门', startsAt: cstDay(8, 19), endsAt: cstDay(8, 21), capacity: 3 },
     ],
-  }
+  })
 }

@@ -98,12 +98,14 @@ export const DEVELOPMENT_DEFAULTS: Record<string, string> = {
   OA_APPSECRET: 'devofficialaccountsecret00000001',
   WECHAT_TOKEN_MODE: 'stable',
   TICKETCARD_ID_HMAC_KEY: 'development-only-id-hmac-key-not-a-secret',
+  // The H5 dev app can take this identity (工作台 tab, development builds only) to act as organizer.
+  TICKETCARD_ORGANIZERS: 'dev_organizer',
 }
 
 /** Optional settings a developer may set in the shell; passed on to the functions when set. */
 const OPTIONAL_SETTINGS = [
-  'TICKETCARD_ORGANIZERS',
   'TICKETCARD_RETENTION_DAYS',
+  'TICKETCARD_UNKNOWN_CODES_PER_MINUTE',
   'TICKETCARD_RESERVE_PER_MINUTE',
   'TICKETCARD_LOOKUP_PER_MINUTE',
   'TICKETCARD_LOOKUP_PER_IP_PER_MINUTE',

@@ -1,4 +1,4 @@
-import type { EventView, IdRefusalView, TicketView } from './models'
+import type { EventStats, EventView, ExportFile, IdRefusalView, MyRoles, ScanAnswer, StaffMember, TicketView } from './models'
 import type { ReservePayload } from './validation'
 
 type Empty = Record<string, never>
@@ -21,6 +21,13 @@ export interface ActionContract {
   'tickets.erase': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
   'organizer.idRefusals': { fn: 'organizer'; payload: { eventId: string }; result: { refusals: IdRefusalView[] } }
   'organizer.releaseIdHold': { fn: 'organizer'; payload: { eventId: string; refusalId: string }; result: { releasedTickets: number } }
+  'organizer.stats': { fn: 'organizer'; payload: { eventId: string }; result: EventStats }
+  'organizer.export': { fn: 'organizer'; payload: { eventId: string; fullPhone?: boolean }; result: { reservations: ExportFile; checkins: ExportFile } }
+  'staff.add': { fn: 'organizer'; payload: { eventId: string; openid: string }; result: { staff: StaffMember[] } }
+  'staff.remove': { fn: 'organizer'; payload: { eventId: string; openid: string }; result: { staff: StaffMember[] } }
+  'staff.list': { fn: 'organizer'; payload: { eventId: string }; result: { staff: StaffMember[] } }
+  'roles.mine': { fn: 'organizer'; payload: Empty; result: MyRoles }
+  'checkin.scan': { fn: 'checkin'; payload: { code: string; nonce: string; gate: string }; result: ScanAnswer }
 }
 
 export type ActionName = keyof ActionContract
@@ -43,4 +50,11 @@ export const ACTION_FUNCTION: { [A in ActionName]: ActionContract[A]['fn'] } = {
   'tickets.erase': 'attendee',
   'organizer.idRefusals': 'organizer',
   'organizer.releaseIdHold': 'organizer',
+  'organizer.stats': 'organizer',
+  'organizer.export': 'organizer',
+  'staff.add': 'organizer',
+  'staff.remove': 'organizer',
+  'staff.list': 'organizer',
+  'roles.mine': 'organizer',
+  'checkin.scan': 'checkin',
 }

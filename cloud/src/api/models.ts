@@ -24,7 +24,23 @@ export interface EventView {
   idNumber: 'off' | 'optional' | 'required'
   /** Days after a session ends before its tickets' personal data is erased (the privacy notice says so). */
   dataRetentionDays: number
+  /** Who may pass the gate, how often and when. */
+  entry: EntryPolicyView
   sessions: SessionView[]
+}
+
+/**
+ * The event's entry rules. `single`: one entry per ticket. `multiple`: re-entry allowed, within the
+ * optional limits (null = no limit). Either way only inside the session's window, from
+ * `opensMinutesBefore` the start to `closesMinutesAfter` the end; cancelled tickets never enter.
+ */
+export interface EntryPolicyView {
+  mode: 'single' | 'multiple'
+  maxEntries: number | null
+  perDay: number | null
+  minMinutesBetween: number | null
+  opensMinutesBefore: number
+  closesMinutesAfter: number
 }
 
 export type TicketStatusView = 'active' | 'cancelled'
@@ -49,6 +65,8 @@ export interface TicketView {
   erasedAt: string | null
   /** Whether the owner may erase them now: the ticket is cancelled or its session has ended. */
   erasable: boolean
+  /** Entries through the gate so far (the policy is the event's `entry`). */
+  entries: { used: number; firstAt: string | null; lastAt: string | null }
   createdAt: string
   cancelledAt: string | null
   /** Whether the ticket can still be cancelled (active, session not started). */
@@ -77,4 +95,64 @@ export interface IdRefusalView {
   attempts: number
   /** Set once the organizer released the ID number's hold. */
   releasedAt: string | null
+}
+
+export type ScanResult = 'ADMITTED' | 'ALREADY_ADMITTED' | 'DENIED'
+export type ScanDenialReason = 'UNKNOWN_CODE' | 'CANCELLED' | 'WRONG_SESSION_TIME' | 'TOO_SOON' | 'LIMIT_REACHED'
+
+/** What a gate scan answers (checkin.scan). */
+export interface ScanAnswer {
+  result: ScanResult
+  reason?: ScanDenialReason
+  /** When the ticket first entered (ALREADY_ADMITTED, and any answer for a ticket that has entered). */
+  firstEntryAt?: string
+  /** Entries recorded for the ticket, this one included when admitted. */
+  entriesUsed: number
+  /** Masked (张*); empty for an unknown code. */
+  attendee: { maskedName: string }
+  /** The ticket's session, for the staff's eyes; absent for an unknown code. */
+  session?: { id: string; name: string; startsAt: string; endsAt: string }
+}
+
+/** One session's live figures for the organizer. */
+export interface SessionStats {
+  sessionId: string
+  name: string
+  startsAt: string
+  endsAt: string
+  capacity: number
+  /** Active tickets. */
+  reserved: number
+  cancelled: number
+  /** Tickets that entered at least once. */
+  checkedIn: number
+  remaining: number
+}
+
+export interface EventStats {
+  eventId: string
+  title: string
+  sessions: SessionStats[]
+  totals: { capacity: number; reserved: number; cancelled: number; checkedIn: number; remaining: number }
+  /** When the figures were read. */
+  at: string
+}
+
+export interface StaffMember {
+  openid: string
+  addedBy: string
+  addedAt: string
+}
+
+/** A CSV file as the export answers it (UTF-8 with a byte-order mark, so spreadsheet apps read the Chinese). */
+export interface ExportFile {
+  filename: string
+  csv: string
+  rows: number
+}
+
+/** The caller's roles: which events they organize or staff (roles.mine). */
+export interface MyRoles {
+  openid: string
+  events: Array<{ id: string; title: string; role: 'organizer' | 'staff' }>
 }

@@ -18,6 +18,23 @@ const sessionSchema = v.strictObject({
   capacity: count(0, 1_000_000),
 })
 
+/**
+ * Entry rules. Nothing said: one entry per ticket, from an hour before the start to the end.
+ * `multiple` may cap entries in all, per day, and space them; the limits are optional.
+ */
+const entrySchema = v.pipe(
+  v.strictObject({
+    mode: v.optional(v.picklist(['single', 'multiple'], 'single or multiple'), 'single'),
+    maxEntries: v.optional(count(1, 1000)),
+    perDay: v.optional(count(1, 100)),
+    minMinutesBetween: v.optional(count(1, 24 * 60)),
+    opensMinutesBefore: v.optional(count(0, 24 * 60), 60),
+    closesMinutesAfter: v.optional(count(0, 24 * 60), 0),
+    consumeCard: v.optional(v.boolean(), false),
+  }),
+  v.check((entry) => entry.mode === 'multiple' || (entry.maxEntries === undefined && entry.perDay === undefined && entry.minMinutesBetween === undefined), 'maxEntries, perDay and minMinutesBetween apply only to mode "multiple"'),
+)
+
 /** The organizer's event file, as `npm run event:import` reads it. */
 export const eventFileSchema = v.pipe(
   v.strictObject({
@@ -28,7 +45,7 @@ export const eventFileSchema = v.pipe(
     reservation: v.strictObject({ opensAt: instant, closesAt: instant }),
     limits: v.strictObject({ perSession: count(1, 10), perEvent: count(1, 50) }),
     idNumber: v.picklist(['off', 'optional', 'required']),
-    entry: v.optional(v.strictObject({ maxEntries: count(1, 100) }), { maxEntries: 1 }),
+    entry: v.optional(entrySchema, {}),
     published: v.optional(v.boolean(), true),
     sessions: v.pipe(v.array(sessionSchema), v.minLength(1, 'at least one session'), v.maxLength(200, 'at most 200 sessions')),
   }),
@@ -82,7 +99,15 @@ export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: Ev
     reservationClosesAt: new Date(file.reservation.closesAt),
     limits: file.limits,
     idNumber: file.idNumber,
-    entry: file.entry,
+    entry: {
+      mode: file.entry.mode,
+      maxEntries: file.entry.maxEntries ?? null,
+      perDay: file.entry.perDay ?? null,
+      minMinutesBetween: file.entry.minMinutesBetween ?? null,
+      opensMinutesBefore: file.entry.opensMinutesBefore,
+      closesMinutesAfter: file.entry.closesMinutesAfter,
+      consumeCard: file.entry.consumeCard,
+    },
     published: file.published,
     updatedAt: now,
   }

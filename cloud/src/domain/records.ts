@@ -11,6 +11,10 @@ export const COLLECTIONS = {
   idRefusals: 'id_refusals',
   /** Who organizes or staffs which event, beyond the organizers configured for every event. */
   roles: 'roles',
+  /** Append-only log of every gate scan, admitted or not. */
+  checkins: 'checkins',
+  /** Who exported which event's lists, and whether with full phone numbers. */
+  exports: 'exports',
   /** The outbox of WeChat side effects. */
   jobs: 'jobs',
 } as const
@@ -26,10 +30,22 @@ export interface EventRecord {
   reservationClosesAt: Date
   limits: { perSession: number; perEvent: number }
   idNumber: IdNumberPolicy
-  /** How many times one ticket may pass the gate (check-in); 1 = single entry. */
-  entry: { maxEntries: number }
+  /** Who may pass the gate, how often and when. */
+  entry: EntryPolicy
   published: boolean
   updatedAt: Date
+}
+
+/** The event's entry rules (see EntryPolicyView); null limits are no limit. */
+export interface EntryPolicy {
+  mode: 'single' | 'multiple'
+  maxEntries: number | null
+  perDay: number | null
+  minMinutesBetween: number | null
+  opensMinutesBefore: number
+  closesMinutesAfter: number
+  /** Consume the WeChat card (when in the card pack) at the first entry, through the outbox. */
+  consumeCard: boolean
 }
 
 export interface SessionRecord {
@@ -65,6 +81,8 @@ export interface TicketRecord {
   cancelledAt?: Date
   /** When name, phone and ID-number hash were erased; counts stay. */
   erasedAt?: Date
+  /** Entries through the gate; `byDay` counts per China day (YYYYMMDD). Absent until the first. */
+  entries?: { count: number; firstAt: Date; lastAt: Date; byDay: Record<string, number> }
   /** When an organizer released this ticket's hold on its ID number (the hash is gone since). */
   idHoldReleasedAt?: Date
   /** Set once the card is in the owner's WeChat card pack. */
@@ -109,6 +127,25 @@ export interface RoleRecord {
   role: Role
   addedBy: string
   addedAt: Date
+}
+
+export interface CheckinRecord {
+  /** From the scanning staff member and their nonce: a repeated nonce finds this answer. */
+  _id: string
+  nonce: string
+  staff: string
+  gate: string
+  at: Date
+  /** Absent for an unknown code. */
+  ticketId?: string
+  eventId?: string
+  sessionId?: string
+  result: 'ADMITTED' | 'ALREADY_ADMITTED' | 'DENIED'
+  reason?: 'UNKNOWN_CODE' | 'CANCELLED' | 'WRONG_SESSION_TIME' | 'TOO_SOON' | 'LIMIT_REACHED'
+  entriesUsed: number
+  firstEntryAt?: Date
+  /** Masked at write time; emptied by retention with the ticket's personal data. */
+  maskedName: string
 }
 
 export type JobState = 'pending' | 'done' | 'dead'

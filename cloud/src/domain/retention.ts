@@ -36,6 +36,8 @@ export async function runRetention(ctx: TimerContext, retentionDays: number): Pr
   let ticketsErased = 0
   for (const session of sessions) {
     ticketsErased += await updateWhere(ctx.db, COLLECTIONS.tickets, { sessionId: session._id, erasedAt: _.exists(false) }, { attendee: _.set(ERASED_ATTENDEE), erasedAt: now })
+    // The gate's log keeps its counts and times; the masked names go with the tickets' names.
+    await updateWhere(ctx.db, COLLECTIONS.checkins, { sessionId: session._id, maskedName: _.neq('') }, { maskedName: '' })
     // Marked only after its tickets: a run cut short picks the session up again next time.
     await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: session._id }, { personalDataErasedAt: now })
   }

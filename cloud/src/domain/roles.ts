@@ -1,8 +1,8 @@
-import { getDoc } from '../shared/db'
-import { DomainError } from '../shared/errors'
+import { findMany, getDoc, removeWhere } from '../shared/db'
+import { DomainError, isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { requireOpenid } from './reserve'
-import { COLLECTIONS, type RoleRecord } from './records'
+import { COLLECTIONS, type Role, type RoleRecord } from './records'
 
 /**
  * Organizers of every event, from TICKETCARD_ORGANIZERS (comma-separated openids): the first
@@ -29,4 +29,52 @@ export async function requireOrganizer(ctx: CallContext, eventId: string): Promi
   const role = await getDoc<RoleRecord>(ctx.db, COLLECTIONS.roles, roleId(eventId, openid))
   if (role?.role === 'organizer') return openid
   throw new DomainError('FORBIDDEN', `${openid} does not organize event ${eventId}`)
+}
+
+/** Which events the caller works at: every event for a configured organizer, else their role documents. */
+export interface StaffScope {
+  openid: string
+  allEvents: boolean
+  roles: Map<string, Role>
+}
+
+export async function staffScopeOf(ctx: CallContext, openid: string): Promise<StaffScope> {
+  if (configuredOrganizers().has(openid)) return { openid, allEvents: true, roles: new Map() }
+  const records = await findMany<RoleRecord>(ctx.db, COLLECTIONS.roles, { openid }, { limit: 200 })
+  return { openid, allEvents: false, roles: new Map(records.map((r) => [r.eventId, r.role])) }
+}
+
+/** Whether the scope may work the gate of this event: its staff and its organizers. */
+export function worksAt(scope: StaffScope, eventId: string): boolean {
+  return scope.allEvents || scope.roles.has(eventId)
+}
+
+/** The caller, if they staff or organize anything at all; FORBIDDEN otherwise. */
+export async function requireStaff(ctx: CallContext): Promise<StaffScope> {
+  const scope = await staffScopeOf(ctx, requireOpenid(ctx))
+  if (!scope.allEvents && scope.roles.size === 0) throw new DomainError('FORBIDDEN', `${scope.openid} is not staff of any event`)
+  return scope
+}
+
+/** Adds a staff member to an event; an organizer of the event stays organizer. */
+export async function addStaff(ctx: CallContext, eventId: string, openid: string, addedBy: string): Promise<void> {
+  const id = roleId(eventId, openid)
+  const existing = await getDoc<RoleRecord>(ctx.db, COLLECTIONS.roles, id)
+  if (existing) return
+  const record: RoleRecord = { _id: id, eventId, openid, role: 'staff', addedBy, addedAt: ctx.now() }
+  try {
+    await ctx.db.collection(COLLECTIONS.roles).add({ data: record })
+  } catch (err) {
+    // Added by someone else a moment ago: the same outcome.
+    if (!isDuplicateKey(err)) throw err
+  }
+}
+
+/** Removes a staff member (never an organizer) from an event. */
+export async function removeStaff(ctx: CallContext, eventId: string, openid: string): Promise<void> {
+  await removeWhere(ctx.db, COLLECTIONS.roles, { _id: roleId(eventId, openid), role: 'staff' })
+}
+
+export async function staffOf(ctx: CallContext, eventId: string): Promise<RoleRecord[]> {
+  return findMany<RoleRecord>(ctx.db, COLLECTIONS.roles, { eventId, role: 'staff' }, { orderBy: ['addedAt', 'asc'], limit: 500 })
 }

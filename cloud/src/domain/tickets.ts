@@ -97,6 +97,8 @@ export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<
     const session = (await tx.collection(COLLECTIONS.sessions).doc(ticket.sessionId).get()).data as SessionRecord | null
     if (!session) throw new Error(`ticket ${ticketId} points at missing session ${ticket.sessionId}`)
     if (now >= new Date(session.startsAt)) throw new DomainError('SESSION_STARTED', `session ${session._id} has started`)
+    // Someone inside the venue does not hand their seat back: the room would hold one too many.
+    if (ticket.entries?.count) throw new DomainError('ALREADY_ENTERED', `ticket ${ticketId} has entered`)
     await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { status: 'cancelled', cancelledAt: now } })
     await tx.collection(COLLECTIONS.sessions).doc(session._id).update({ data: { remaining: _.inc(1), updatedAt: now } })
     if (ticket.card) {

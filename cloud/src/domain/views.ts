@@ -1,8 +1,8 @@
 import { configuredCardId } from './cardConfig'
 import { maskPhone } from '../api/identity'
-import type { EventView, SessionView, TicketView } from '../api/models'
+import type { EntryPolicyView, EventView, SessionView, TicketView } from '../api/models'
 import { privacyConfig } from '../shared/config'
-import type { EventRecord, SessionRecord, TicketRecord } from './records'
+import type { EntryPolicy, EventRecord, SessionRecord, TicketRecord } from './records'
 
 const iso = (value: Date | string): string => new Date(value).toISOString()
 
@@ -19,6 +19,12 @@ export function sessionView(session: SessionRecord): SessionView {
   }
 }
 
+/** The entry rules as the app shows them (never the card-consumption switch: that is ours). */
+export function entryPolicyView(entry: EntryPolicy): EntryPolicyView {
+  const { mode, maxEntries, perDay, minMinutesBetween, opensMinutesBefore, closesMinutesAfter } = entry
+  return { mode, maxEntries, perDay, minMinutesBetween, opensMinutesBefore, closesMinutesAfter }
+}
+
 export function eventView(event: EventRecord, sessions: SessionRecord[]): EventView {
   return {
     id: event._id,
@@ -30,6 +36,7 @@ export function eventView(event: EventRecord, sessions: SessionRecord[]): EventV
     limits: event.limits,
     idNumber: event.idNumber,
     dataRetentionDays: privacyConfig().retentionDays,
+    entry: entryPolicyView(event.entry),
     sessions: sessions.map(sessionView).sort((a, b) => a.startsAt.localeCompare(b.startsAt)),
   }
 }
@@ -57,9 +64,14 @@ export function ticketView(ticket: TicketRecord, session: SessionRecord, event: 
     },
     erasedAt: ticket.erasedAt ? iso(ticket.erasedAt) : null,
     erasable: isOwner && isErasable(ticket, session, now),
+    entries: {
+      used: ticket.entries?.count ?? 0,
+      firstAt: ticket.entries ? iso(ticket.entries.firstAt) : null,
+      lastAt: ticket.entries ? iso(ticket.entries.lastAt) : null,
+    },
     createdAt: iso(ticket.createdAt),
     cancelledAt: ticket.cancelledAt ? iso(ticket.cancelledAt) : null,
-    cancellable: ticket.status === 'active' && now.getTime() < new Date(session.startsAt).getTime(),
+    cancellable: ticket.status === 'active' && !ticket.entries?.count && now.getTime() < new Date(session.startsAt).getTime(),
     cardPack: ticket.card ? 'added' : configuredCardId() && ticket.status === 'active' ? 'available' : 'unavailable',
   }
 }

@@ -75,6 +75,24 @@ export function counterGuard(): 'on' | 'off' {
   return guard
 }
 
+export interface CheckinConfig {
+  /** Unknown or mistyped codes one staff member may scan per minute before RATE_LIMITED. */
+  unknownCodesPerMinute: number
+  /**
+   * 'on' in every deployment: an entry is recorded in a transaction on the ticket, so two gates
+   * scanning one ticket at once admit it once. 'off' (tests only, TICKETCARD_TEST_MODE=1) reads,
+   * decides and writes separately, so the race test can show the double admission it prevents.
+   */
+  guard: 'on' | 'off'
+}
+
+export function checkinConfig(): CheckinConfig {
+  const guard = process.env.TICKETCARD_CHECKIN_GUARD ?? 'on'
+  if (guard !== 'on' && guard !== 'off') throw new ConfigError('TICKETCARD_CHECKIN_GUARD', `must be "on" or "off" (got "${guard}")`)
+  if (guard === 'off' && process.env.TICKETCARD_TEST_MODE !== '1') throw new ConfigError('TICKETCARD_CHECKIN_GUARD', 'may be "off" only in tests (TICKETCARD_TEST_MODE=1)')
+  return { unknownCodesPerMinute: integer('TICKETCARD_UNKNOWN_CODES_PER_MINUTE', 30, 1, 100000), guard }
+}
+
 export interface PrivacyConfig {
   /** Days after a session ends before its tickets' personal data is erased. */
   retentionDays: number

@@ -36,3 +36,18 @@ export async function removeWhere(db: Db, collection: string, where: Record<stri
   const result = (await db.collection(collection).where(where).remove()) as unknown as { stats: { removed: number } }
   return result.stats.removed
 }
+
+export async function countWhere(db: Db, collection: string, where: Record<string, unknown>): Promise<number> {
+  const result = (await db.collection(collection).where(where).count()) as unknown as { total: number }
+  return result.total
+}
+
+/** Every matching document, a page at a time (CloudBase caps one read at 1000). */
+export async function findAll<T>(db: Db, collection: string, where: Record<string, unknown>, orderBy: [string, 'asc' | 'desc']): Promise<T[]> {
+  const out: T[] = []
+  for (let skip = 0; ; skip += 1000) {
+    const page = (await db.collection(collection).where(where).orderBy(orderBy[0], orderBy[1]).skip(skip).limit(1000).get()) as unknown as { data: T[] }
+    out.push(...page.data)
+    if (page.data.length < 1000) return out
+  }
+}

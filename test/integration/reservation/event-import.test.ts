@@ -42,6 +42,15 @@ describe('event files', () => {
     }
   })
 
+  it('reads entry rules: single entry by default, limits only with multiple, each bad value named', () => {
+    const file = openEvent('entry-file', [{ id: 'entry-session', capacity: 10 }])
+    expect(parseEventFile(file).entry).toEqual({ mode: 'single', opensMinutesBefore: 60, closesMinutesAfter: 0, consumeCard: false })
+    expect(parseEventFile({ ...file, entry: { mode: 'multiple', perDay: 2, minMinutesBetween: 30 } }).entry).toMatchObject({ mode: 'multiple', perDay: 2, minMinutesBetween: 30 })
+    expect(() => parseEventFile({ ...file, entry: { maxEntries: 3 } })).toThrow(/entry: maxEntries, perDay and minMinutesBetween apply only to mode "multiple"/)
+    expect(() => parseEventFile({ ...file, entry: { mode: 'sometimes' } })).toThrow(/entry.mode: single or multiple/)
+    expect(() => parseEventFile({ ...file, entry: { mode: 'multiple', minMinutesBetween: 0 } })).toThrow(/entry.minMinutesBetween: at least 1/)
+  })
+
   it('npm run event:import creates an event, and a changed capacity moves remaining by the same amount', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketcard-event-'))
     try {

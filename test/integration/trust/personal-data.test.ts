@@ -6,10 +6,11 @@
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import type { TicketView } from '../../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
-import type { SessionRecord, TicketRecord } from '../../../cloud/src/domain/records'
+import type { CheckinRecord, SessionRecord, TicketRecord } from '../../../cloud/src/domain/records'
 import { adminDb, allDocs, openEvent, seedEvent, type Db } from '../../support/adminDb'
 import { CONSENT } from '../../support/consent'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
+import { outcome, reserveTicket, scan, seedDoorEvent } from '../checkin/support'
 
 jest.setTimeout(120_000)
 
@@ -19,9 +20,9 @@ let db: Db
 
 beforeAll(async () => {
   stack = await startLocalStack({
-    functions: discoverFunctions('source').filter((fn) => ['attendee', 'retention'].includes(fn.name)),
+    functions: discoverFunctions('source').filter((fn) => ['attendee', 'checkin', 'retention'].includes(fn.name)),
     maxInstances: 2,
-    functionEnv: { TICKETCARD_LOOKUP_PER_MINUTE: '5', TICKETCARD_LOOKUP_PER_IP_PER_MINUTE: '12' },
+    functionEnv: { TICKETCARD_LOOKUP_PER_MINUTE: '5', TICKETCARD_LOOKUP_PER_IP_PER_MINUTE: '12', TICKETCARD_ORGANIZERS: 'o_pd_organizer' },
   })
   db = adminDb(stack.adminUrl)
 })
@@ -120,6 +121,21 @@ describe('retention', () => {
     expect(await counts()).toEqual(countsBefore)
     // The owner sees an erased ticket, not a broken one.
     expect(await stack.call('attendee', 'tickets.get', { ticketId: early[0].id }, 'o_ret_1')).toMatchObject({ ok: true, data: { attendee: { name: '', phone: '' } } })
+  })
+})
+
+describe('retention and the gate', () => {
+  it("empties the check-in log's names with the tickets' and keeps every scan", async () => {
+    const file = await seedDoorEvent(db, 'ret-door', {})
+    const ticket = await reserveTicket(stack, 'ret-door-s', 'o_ret_door')
+    expect(outcome(await scan(stack, 'o_pd_organizer', ticket.code))).toBe('ADMITTED')
+    const log = async () => (await allDocs<CheckinRecord>(db, 'checkins')).filter((r) => r.eventId === 'ret-door')
+    expect((await log()).map((r) => r.maskedName)).toEqual(['王**'])
+    const end = new Date(file.sessions[0].endsAt).getTime()
+    await stack.runtime.fireTimer('retention', undefined, new Date(end + 30 * DAY_MS + 60_000))
+    expect((await log()).map((r) => [r.maskedName, r.result])).toEqual([['', 'ADMITTED']])
+    expect(personalData(await ticketDoc(ticket.id))).toEqual(['', '', ''])
+    expect((await ticketDoc(ticket.id)).entries?.count).toBe(1)
   })
 })
 

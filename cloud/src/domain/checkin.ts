@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto'
+import * as v from 'valibot'
+import { maskName } from '../api/identity'
+import type { ScanAnswer, ScanDenialReason, ScanResult } from '../api/models'
+import { checkinConfig } from '../shared/config'
+import { findMany, getDoc } from '../shared/db'
+import { isDuplicateKey } from '../shared/errors'
+import type { CallContext } from '../shared/handler'
+import { enqueueInTransaction, jobRecord } from '../outbox/jobs'
+import { parsePayload } from './payload'
+import { consumeRateLimit, perMinute } from './rateLimit'
+import { COLLECTIONS, type CheckinRecord, type EntryPolicy, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { requireStaff, worksAt, type StaffScope } from './roles'
+import { isWellFormedTicketCode } from './ticketCode'
+import { withTransaction, type Transaction } from './transaction'
+
+const MINUTE_MS = 60_000
+const CST_OFFSET_MS = 8 * 60 * MINUTE_MS
+
+const scanSchema = v.strictObject({
+  code: v.pipe(v.string('INVALID_VALUE'), v.maxLength(32, 'INVALID_VALUE')),
+  nonce: v.pipe(v.string('INVALID_VALUE'), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'INVALID_ID')),
+  gate: v.pipe(v.string('INVALID_VALUE'), v.trim(), v.minLength(1, 'REQUIRED'), v.maxLength(20, 'INVALID_VALUE')),
+})
+
+export interface EntryDecision {
+  result: ScanResult
+  reason?: ScanDenialReason
+}
+
+/** China's calendar day of a moment, as YYYYMMDD: "per day" is the day at the venue. */
+export function entryDay(at: Date): string {
+  return new Date(at.getTime() + CST_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '')
+}
+
+/** The entry rules applied to one ticket at one moment; pure, so every rule is tested directly. */
+export function decideEntry(ticket: TicketRecord, session: SessionRecord, policy: EntryPolicy, now: Date): EntryDecision {
+  if (ticket.status === 'cancelled') return { result: 'DENIED', reason: 'CANCELLED' }
+  const opens = new Date(session.startsAt).getTime() - policy.opensMinutesBefore * MINUTE_MS
+  const closes = new Date(session.endsAt).getTime() + policy.closesMinutesAfter * MINUTE_MS
+  if (now.getTime() < opens || now.getTime() > closes) return { result: 'DENIED', reason: 'WRONG_SESSION_TIME' }
+  const entries = ticket.entries
+  if (!entries || entries.count === 0) return { result: 'ADMITTED' }
+  if (policy.mode === 'single') return { result: 'ALREADY_ADMITTED' }
+  if (policy.maxEntries !== null && entries.count >= policy.maxEntries) return { result: 'DENIED', reason: 'LIMIT_REACHED' }
+  if (policy.perDay !== null && (entries.byDay[entryDay(now)] ?? 0) >= policy.perDay) return { result: 'DENIED', reason: 'LIMIT_REACHED' }
+  if (policy.minMinutesBetween !== null && now.getTime() - new Date(entries.lastAt).getTime() < policy.minMinutesBetween * MINUTE_MS) {
+    return { result: 'DENIED', reason: 'TOO_SOON' }
+  }
+  return { result: 'ADMITTED' }
+}
+
+/** The ticket's entries with one more at `now`. */
+function withEntry(ticket: TicketRecord, now: Date): NonNullable<TicketRecord['entries']> {
+  const entries = ticket.entries
+  const day = entryDay(now)
+  return {
+    count: (entries?.count ?? 0) + 1,
+    firstAt: entries?.firstAt ?? now,
+    lastAt: now,
+    byDay: { ...(entries?.byDay ?? {}), [day]: (entries?.byDay[day] ?? 0) + 1 },
+  }
+}
+
+/** One log entry per staff member and nonce: a scan sent twice (a lost answer) finds the first. */
+function checkinId(staff: string, nonce: string): string {
+  return `c${createHash('sha256').update(`${staff}\n${nonce}`).digest('hex').slice(0, 31)}`
+}
+
+function answerOf(record: CheckinRecord, session: SessionRecord | null): ScanAnswer {
+  return {
+    result: record.result,
+    ...(record.reason ? { reason: record.reason } : {}),
+    ...(record.firstEntryAt ? { firstEntryAt: new Date(record.firstEntryAt).toISOString() } : {}),
+    entriesUsed: record.entriesUsed,
+    attendee: { maskedName: record.maskedName },
+    ...(session ? { session: { id: session._id, name: session.name, startsAt: new Date(session.startsAt).toISOString(), endsAt: new Date(session.endsAt).toISOString() } } : {}),
+  }
+}
+
+interface ScanContext {
+  scope: StaffScope
+  nonce: string
+  gate: string
+  id: string
+}
+
+function logRecord(scan: ScanContext, now: Date, ticket: TicketRecord | null, decision: EntryDecision, entries: TicketRecord['entries']): CheckinRecord {
+  return {
+    _id: scan.id,
+    nonce: scan.nonce,
+    staff: scan.scope.openid,
+    gate: scan.gate,
+    at: now,
+    ...(ticket ? { ticketId: ticket._id, eventId: ticket.eventId, sessionId: ticket.sessionId } : {}),
+    result: decision.result,
+    ...(decision.reason ? { reason: decision.reason } : {}),
+    entriesUsed: entries?.count ?? 0,
+    ...(entries ? { firstEntryAt: entries.firstAt } : {}),
+    maskedName: ticket ? maskName(ticket.attendee.name) : '',
+  }
+}
+
+/** Decides on the ticket as `read` shows it, records the entry and the log line through `write`. */
+async function admitOrDeny(
+  read: TicketRecord,
+  session: SessionRecord,
+  event: EventRecord,
+  scan: ScanContext,
+  now: Date,
+  write: { ticket: (entries: NonNullable<TicketRecord['entries']>) => Promise<unknown>; log: (record: CheckinRecord) => Promise<unknown>; consumeCard: (ticket: TicketRecord) => Promise<unknown> },
+): Promise<CheckinRecord> {
+  const decision = decideEntry(read, session, event.entry, now)
+  let entries = read.entries
+  if (decision.result === 'ADMITTED') {
+    entries = withEntry(read, now)
+    await write.ticket(entries)
+    // WeChat consumes a card once: at the first entry, when the event asks for it.
+    if (entries.count === 1 && event.entry.consumeCard && read.card) await write.consumeCard(read)
+  }
+  const record = logRecord(scan, now, read, decision, entries)
+  await write.log(record)
+  return record
+}
+
+function consumeJob(ticket: TicketRecord, now: Date) {
+  return jobRecord('card.consume', ticket._id, { cardId: ticket.card?.cardId, code: ticket.code }, now)
+}
+
+/**
+ * The decision, the entry and the log line in one transaction on the ticket: two gates scanning
+ * one ticket at once conflict, and the retry re-reads the entry the other made.
+ */
+async function scanGuarded(ctx: CallContext, ticket: TicketRecord, session: SessionRecord, event: EventRecord, scan: ScanContext): Promise<CheckinRecord> {
+  return withTransaction(ctx.db, async (tx: Transaction) => {
+    const now = ctx.now()
+    const current = (await tx.collection(COLLECTIONS.tickets).doc(ticket._id).get()).data as TicketRecord | null
+    if (!current) throw new Error(`ticket ${ticket._id} vanished during a scan`)
+    return admitOrDeny(current, session, event, scan, now, {
+      ticket: (entries) => tx.collection(COLLECTIONS.tickets).doc(ticket._id).update({ data: { entries } }),
+      log: (record) => tx.collection(COLLECTIONS.checkins).add({ data: { ...record } }),
+      consumeCard: (read) => enqueueInTransaction(tx, consumeJob(read, now)),
+    })
+  })
+}
+
+/** Read, decide, write, as separate calls: only for the race test's control (TICKETCARD_CHECKIN_GUARD=off). */
+async function scanUnguarded(ctx: CallContext, ticket: TicketRecord, session: SessionRecord, event: EventRecord, scan: ScanContext): Promise<CheckinRecord> {
+  const now = ctx.now()
+  return admitOrDeny(ticket, session, event, scan, now, {
+    ticket: async (entries) => ctx.db.collection(COLLECTIONS.tickets).doc(ticket._id).update({ data: { entries } }),
+    log: async (record) => ctx.db.collection(COLLECTIONS.checkins).add({ data: { ...record } }),
+    consumeCard: async (read) => ctx.db.collection(COLLECTIONS.jobs).add({ data: { ...consumeJob(read, now) } }),
+  })
+}
+
+/** An unknown, mistyped or other event's code: counted against the scanner, logged, denied. */
+async function denyUnknown(ctx: CallContext, scan: ScanContext): Promise<CheckinRecord> {
+  await consumeRateLimit(ctx, perMinute('unknown-code', scan.scope.openid), checkinConfig().unknownCodesPerMinute)
+  const record = logRecord(scan, ctx.now(), null, { result: 'DENIED', reason: 'UNKNOWN_CODE' }, undefined)
+  await ctx.db.collection(COLLECTIONS.checkins).add({ data: { ...record } })
+  return record
+}
+
+/**
+ * checkin.scan: staff (or organizers) of the ticket's event admit it under the event's entry
+ * rules. Every scan is logged with its answer; a repeated nonce answers the first answer again.
+ * A code for an event the scanner does not work at is UNKNOWN_CODE: nothing about other events.
+ */
+export async function scanTicket(ctx: CallContext, payload: unknown): Promise<ScanAnswer> {
+  const { code, nonce, gate } = parsePayload(scanSchema, payload)
+  const scope = await requireStaff(ctx)
+  const scan: ScanContext = { scope, nonce, gate, id: checkinId(scope.openid, nonce) }
+  const sessionOf = (record: CheckinRecord) => (record.sessionId ? getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, record.sessionId) : Promise.resolve(null))
+  const earlier = await getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, scan.id)
+  if (earlier) return answerOf(earlier, await sessionOf(earlier))
+
+  // The check digit catches a mistyped code before any lookup.
+  const [ticket] = isWellFormedTicketCode(code) ? await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }) : []
+  try {
+    if (!ticket || !worksAt(scope, ticket.eventId)) return answerOf(await denyUnknown(ctx, scan), null)
+    const [session, event] = await Promise.all([
+      getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, ticket.sessionId),
+      getDoc<EventRecord>(ctx.db, COLLECTIONS.events, ticket.eventId),
+    ])
+    if (!session || !event) throw new Error(`ticket ${ticket._id} points at a missing session or event`)
+    const record = checkinConfig().guard === 'on' ? await scanGuarded(ctx, ticket, session, event, scan) : await scanUnguarded(ctx, ticket, session, event, scan)
+    return answerOf(record, session)
+  } catch (err) {
+    // The same scan (same staff, same nonce) was logged meanwhile: its answer is the answer.
+    if (!isDuplicateKey(err)) throw err
+    const first = await getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, scan.id)
+    if (!first) throw err
+    return answerOf(first, await sessionOf(first))
+  }
+}
