@@ -9,9 +9,12 @@ export default defineAppConfig({
     'pages/organizer/index',
     'pages/reserve/index',
     'pages/ticket/index',
-    'pages/checkin/index',
     'pages/privacy/index',
   ],
+  // Staff and organizer tools live in a subpackage, downloaded on first use: an attendee's first
+  // download stays small. The 工作台 tab stays in the main package (WeChat requires tab pages there)
+  // and links in.
+  subPackages: [{ root: 'staff', pages: ['checkin/index', 'desk/index'] }],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

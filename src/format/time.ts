@@ -31,3 +31,9 @@ export function formatMoment(iso: string): string {
   const at = cstParts(iso)
   return `${at.month}月${at.day}日 ${at.hhmm}`
 }
+
+/** "19:05:08": the time of day in China Standard Time, to the second (when figures were read). */
+export function formatClock(iso: string): string {
+  const shifted = new Date(new Date(iso).getTime() + CST_OFFSET_MS)
+  return [shifted.getUTCHours(), shifted.getUTCMinutes(), shifted.getUTCSeconds()].map((n) => String(n).padStart(2, '0')).join(':')
+}

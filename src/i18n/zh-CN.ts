@@ -3,6 +3,7 @@
  * translated. Pages and components import from here; no Chinese literal lives elsewhere in src/.
  */
 import type { ErrorCode, FieldError } from '../../cloud/src/api/errors'
+import type { EntryPolicyView, ScanDenialReason } from '../../cloud/src/api/models'
 
 export const PAGE_TITLES = {
   app: '票卡',
@@ -12,6 +13,7 @@ export const PAGE_TITLES = {
   ticket: '票券详情',
   checkin: '现场检票',
   organizer: '工作台',
+  desk: '活动看板',
   privacy: '个人信息处理说明',
 } as const
 
@@ -60,11 +62,97 @@ export const TEXT = {
   ticketsEmpty: '还没有票，去活动页预约吧',
   noEvents: '暂时没有开放预约的活动',
   ticketHeading: '我的票券',
-  checkinHeading: '扫码检票',
-  checkinHint: '扫描观众出示的票券二维码或卡包二维码',
-  organizerHeading: '主办方工作台',
-  organizerCheckinEntry: '进入现场检票',
-  organizerStatsPlaceholder: '实时数据与名单导出即将上线',
+  // The workbench tab: who the person is to the events (roles.mine).
+  workbenchNotStaffTitle: '你还不是工作人员',
+  workbenchNotStaff: '你还不是工作人员，也不是任何活动的主办方。如需现场检票，请把下面的编号发给活动主办方，主办方添加后回到这里即可开始。',
+  workbenchMyId: '我的编号',
+  copyId: '复制编号',
+  copied: '已复制',
+  workbenchEventsHeading: '我参与的活动',
+  roleOrganizer: '主办方',
+  roleStaff: '工作人员',
+  openCheckin: '现场检票',
+  openDesk: '数据与管理',
+  // Check-in at the gate.
+  checkinGateHeading: '你在哪个检票口？',
+  checkinGateHint: '填写一次，之后会记住。入场记录会写上检票口，便于核对。',
+  gatePlaceholder: '检票口名称，如：东门',
+  gateSave: '开始检票',
+  gateRequired: '请填写检票口名称',
+  gateLabel: '检票口',
+  gateChange: '更换',
+  checkinEventLabel: '活动',
+  checkinPickEvent: '选择你负责的活动',
+  checkinChangeEvent: '切换活动',
+  scanButton: '扫码检票',
+  scanFailed: '无法打开扫码，请手动输入票号',
+  manualHeading: '手动输入票号',
+  manualPlaceholder: '输入 18 位票号',
+  manualSubmit: '核验',
+  manualInvalid: '票号是 18 位数字，请核对',
+  checking: '核验中…',
+  checkinRetrying: (attempt: number) => `网络不稳定，正在重试（第 ${attempt} 次）…`,
+  resultAdmitted: '可以入场',
+  resultAlreadyAdmitted: '已入场过',
+  resultDenied: '不能入场',
+  resultAttendee: '持票人',
+  resultSession: '场次',
+  resultEntries: '入场次数',
+  resultEntriesUsed: (n: number) => `已入场 ${n} 次`,
+  resultFirstEntry: '首次入场',
+  resultNoName: '—',
+  nextScan: '继续检票',
+  scanUnconfirmedTitle: '结果未确认',
+  scanUnconfirmed: '网络异常，这次检票没有收到结果。请检查网络后重试；重试不会重复计入入场次数。',
+  retryScan: '重试',
+  abandonScan: '放弃这次检票',
+  checkinNotStaff: '你还不是工作人员，请回到“工作台”查看你的编号并发给主办方。',
+  // The organizer's desk: live figures, staff, export, ID refusals.
+  deskUpdatedAt: (at: string) => `更新于 ${at} · 每 10 秒自动刷新`,
+  deskForbidden: '你不是这个活动的主办方，无法查看数据。',
+  deskTotals: '全部场次',
+  statCapacity: '总名额',
+  statReserved: '已预约',
+  statCancelled: '已取消',
+  statCheckedIn: '已入场',
+  statRemaining: '余票',
+  chartHeading: '各场次预约与入场',
+  chartLegendCheckedIn: '已入场',
+  chartLegendWaiting: '已预约未入场',
+  chartLegendRemaining: '余票',
+  chartFill: (percent: number) => `已约 ${percent}%`,
+  chartCheckedIn: (checkedIn: number, reserved: number) => `入场 ${checkedIn}/${reserved}`,
+  staffHeading: '工作人员',
+  staffHint: '工作人员打开“工作台”会看到自己的编号，请对方发给你后在这里添加。',
+  staffEmpty: '还没有工作人员',
+  staffIdPlaceholder: '工作人员编号',
+  staffAdd: '添加',
+  staffIdRequired: '请填写工作人员编号',
+  staffAdded: '已添加',
+  staffAddedAt: (at: string) => `${at} 添加`,
+  staffRemove: '移除',
+  staffRemoveConfirmTitle: '移除这位工作人员？',
+  staffRemoveConfirmContent: (openid: string) => `移除后，${openid} 不能再为本活动检票。`,
+  staffRemoveConfirmRemove: '移除',
+  staffRemoveConfirmKeep: '保留',
+  staffRemoved: '已移除',
+  exportHeading: '导出名单',
+  exportHint: '导出预约名单和入场记录（CSV，可用表格软件打开）。默认手机号打码。',
+  exportFullPhone: '含完整手机号',
+  exportFullPhoneConfirmTitle: '导出完整手机号？',
+  exportFullPhoneConfirmContent: '完整手机号属于个人信息，只可用于本活动的必要联系，请勿转发给无关人员。这次导出会被记录。',
+  exportFullPhoneConfirm: '导出',
+  exportFullPhoneCancel: '取消',
+  exportCreate: '生成导出文件',
+  exportCreating: '正在生成…',
+  exportReservations: '预约名单',
+  exportCheckins: '入场记录',
+  exportRows: (rows: number) => `${rows} 行`,
+  exportDownload: '下载',
+  exportShare: '发送到聊天',
+  exportDone: '已导出',
+  exportFailed: '导出没有成功，请重试',
+  exportUnsupported: '当前平台无法保存文件，请在微信或浏览器中导出。',
   cardPackUnsupported: '当前平台不支持微信卡包，请出示页面内二维码入场',
   addToCardPack: '添加到微信卡包',
   addingToCardPack: '正在添加…',
@@ -97,7 +185,11 @@ export const TEXT = {
   organizerRefusalsHeading: '证件号被拒记录',
   organizerRefusalsHint: '有人用已被占用的证件号预约时会记录在这里。请当面核验证件与本人一致后再释放。',
   organizerRefusalsEmpty: '暂无记录',
-  organizerOnly: '仅主办方可见',
+  // The attendee's ticket: entries and the event's entry rules.
+  ticketEntries: '入场',
+  ticketEntriesNone: '尚未入场',
+  ticketEntriesUsed: (used: number, firstAt: string) => `已入场 ${used} 次，首次 ${firstAt}`,
+  ticketEntryPolicy: '入场规则',
   refusalIdType: (idType: 'mainland' | 'passport') => (idType === 'mainland' ? '居民身份证' : '护照'),
   refusalAttempts: (n: number) => `尝试 ${n} 次`,
   refusalReleased: (at: string) => `已于 ${at} 释放`,
@@ -118,6 +210,50 @@ export const TEXT = {
   wechatPrivacyRefused: '你没有同意隐私保护指引，暂时无法填写预约信息。',
   wechatPrivacyAskAgain: '重新查看并同意',
 } as const
+
+/** Why the gate said no, for the staff at the gate. */
+export const DENIAL_REASONS: Record<ScanDenialReason, string> = {
+  UNKNOWN_CODE: '无效票码：系统中没有这张票',
+  CANCELLED: '这张票已取消',
+  WRONG_SESSION_TIME: '不在本场次的入场时间内',
+  TOO_SOON: '距上次入场时间太短，请稍后再来',
+  LIMIT_REACHED: '入场次数已用完',
+}
+
+/** The Chinese reason for a denial; an unknown reason falls back to a plain "no". */
+export function denialReason(reason: string | undefined): string {
+  return (reason && (DENIAL_REASONS as Record<string, string>)[reason]) || '不能入场'
+}
+
+/**
+ * An event's entry rules in plain words, e.g. "单次入场；开场前 60 分钟起可入场" or
+ * "可多次入场，每天最多 2 次，两次间隔至少 30 分钟；开场前 60 分钟起可入场".
+ */
+export function entryPolicyText(entry: EntryPolicyView): string {
+  const how: string[] = [entry.mode === 'single' ? '单次入场' : '可多次入场']
+  if (entry.mode === 'multiple') {
+    if (entry.maxEntries !== null) how.push(`最多 ${entry.maxEntries} 次`)
+    if (entry.perDay !== null) how.push(`每天最多 ${entry.perDay} 次`)
+    if (entry.minMinutesBetween !== null) how.push(`两次间隔至少 ${entry.minMinutesBetween} 分钟`)
+  }
+  const when: string[] = [entry.opensMinutesBefore > 0 ? `开场前 ${entry.opensMinutesBefore} 分钟起可入场` : '开场后可入场']
+  if (entry.closesMinutesAfter > 0) when.push(`散场后 ${entry.closesMinutesAfter} 分钟内仍可入场`)
+  return `${how.join('，')}；${when.join('，')}`
+}
+
+/**
+ * Development builds only (`npm run dev`, `dist-h5-dev/`): switching the browser's identity. null
+ * in production bundles, so none of it ships.
+ */
+export const DEV_TEXT = DEV_BACKEND
+  ? {
+      heading: '开发身份（仅开发环境）',
+      current: (openid: string) => `当前身份：${openid}`,
+      hint: '本地后端以 TICKETCARD_ORGANIZERS=dev_organizer 启动时，切换后即为所有活动的主办方。',
+      toOrganizer: '切换为主办方 dev_organizer',
+      toFresh: '换回新的个人身份',
+    }
+  : null
 
 /**
  * The full privacy notice (PRIVACY_NOTICE_VERSION in cloud/src/api/privacy.ts names this text:
@@ -179,6 +315,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   DUPLICATE_ID_NUMBER: '该证件号已预约过本活动',
   ALREADY_CANCELLED: '这张票已经取消',
   SESSION_STARTED: '场次已开始，无法取消',
+  ALREADY_ENTERED: '这张票已经入场，无法取消',
   ERASE_NOT_ALLOWED: '票券取消或活动结束后才能删除个人信息',
   CARD_UNAVAILABLE: '卡包暂不可用，请使用页面内二维码入场',
   WECHAT_BUSY: '微信服务繁忙，请稍后重试',

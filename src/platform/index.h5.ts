@@ -1,8 +1,20 @@
 import Taro from '@tarojs/taro'
 import { developmentOpenid } from '../services/devIdentity'
-import type { AddCardOutcome, CardPackHost, PlatformCapabilities, WechatPrivacyHost } from './types'
+import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
+import { safeFileName } from './fileName'
 
-export type { AddCardOutcome, CardPackHost, PlatformCapabilities, PrivacyAnswer, WechatPrivacyHost } from './types'
+export type {
+  AddCardOutcome,
+  CardPackHost,
+  ExportedFile,
+  FileExportHost,
+  FileHandoverOutcome,
+  PlatformCapabilities,
+  PrivacyAnswer,
+  ScannerHost,
+  ScanOutcome,
+  WechatPrivacyHost,
+} from './types'
 
 interface WalletAnswer {
   errcode?: number
@@ -48,10 +60,41 @@ const simulatorWallet: CardPackHost = {
 
 export const cardPack: CardPackHost | null = DEV_BACKEND ? simulatorWallet : null
 
+/** A browser has no scanner the app can call: staff type the 18 digits under the QR code. */
+export const scanner: ScannerHost | null = null
+
+/**
+ * A browser download: the file as a Blob behind an object URL, clicked through a hidden
+ * `<a download>`. The CSV keeps the byte-order mark the backend put first, so spreadsheet apps
+ * read it as UTF-8.
+ */
+const browserDownload: FileExportHost = {
+  kind: 'download',
+  async handOver(file) {
+    try {
+      const url = URL.createObjectURL(new Blob([file.content], { type: 'text/csv;charset=utf-8' }))
+      const anchor = document.createElement('a')
+      anchor.href = url
+      anchor.download = safeFileName(file.filename)
+      anchor.style.display = 'none'
+      document.body.appendChild(anchor)
+      anchor.click()
+      anchor.remove()
+      // The browser has taken the file by the next turn; freeing later costs nothing.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000)
+      return { outcome: 'done' }
+    } catch (err) {
+      return { outcome: 'failed', reason: String(err) }
+    }
+  },
+}
+
+export const fileExport: FileExportHost | null = browserDownload
+
 /** Browsers have neither the card pack nor a native scanner; the in-app QR ticket always works. */
 export const capabilities: PlatformCapabilities = {
   cardPack: cardPack !== null,
-  scanCode: false,
+  scanCode: scanner !== null,
   subscribeMessage: false,
 }
 

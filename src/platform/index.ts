@@ -1,13 +1,34 @@
-import type { CardPackHost, PlatformCapabilities, WechatPrivacyHost } from './types'
+import { scanWithCamera } from './scan'
+import type { CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
 
-export type { AddCardOutcome, CardPackHost, PlatformCapabilities, PrivacyAnswer, WechatPrivacyHost } from './types'
+export type {
+  AddCardOutcome,
+  CardPackHost,
+  ExportedFile,
+  FileExportHost,
+  FileHandoverOutcome,
+  PlatformCapabilities,
+  PrivacyAnswer,
+  ScannerHost,
+  ScanOutcome,
+  WechatPrivacyHost,
+} from './types'
 
 /** Neutral default (Alipay, ByteDance and any other target): no card pack, no cloud call. */
 export const cardPack: CardPackHost | null = null
 
+/** Alipay (`my.scan`) and ByteDance (`tt.scanCode`) have a camera scanner. */
+export const scanner: ScannerHost | null = { scan: scanWithCamera }
+
+/**
+ * No export: neither host offers a way to hand a file to the person that the app uses; the page
+ * says to export from WeChat or a browser.
+ */
+export const fileExport: FileExportHost | null = null
+
 export const capabilities: PlatformCapabilities = {
   cardPack: false,
-  scanCode: true,
+  scanCode: scanner !== null,
   subscribeMessage: false,
 }
 

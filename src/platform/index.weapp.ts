@@ -1,11 +1,21 @@
 import Taro from '@tarojs/taro'
-import type { AddCardOutcome, CardPackHost, PlatformCapabilities, PrivacyAnswer, WechatPrivacyHost } from './types'
+import { errMsgOf } from './errMsg'
+import { safeFileName } from './fileName'
+import { scanWithCamera } from './scan'
+import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, PrivacyAnswer, ScannerHost, WechatPrivacyHost } from './types'
 
-export type { AddCardOutcome, CardPackHost, PlatformCapabilities, PrivacyAnswer, WechatPrivacyHost } from './types'
-
-function errMsgOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : String(err)
-}
+export type {
+  AddCardOutcome,
+  CardPackHost,
+  ExportedFile,
+  FileExportHost,
+  FileHandoverOutcome,
+  PlatformCapabilities,
+  PrivacyAnswer,
+  ScannerHost,
+  ScanOutcome,
+  WechatPrivacyHost,
+} from './types'
 
 /** The real card pack: `wx.addCard` / `wx.openCard` (a verified mini-program bound to the card's Official Account). */
 const wechatCardPack: CardPackHost = {
@@ -71,9 +81,49 @@ export const wechatPrivacy: WechatPrivacyHost | null = Taro.canIUse('getPrivacyS
   ? wechatPrivacyHost(Taro as unknown as WxPrivacyApi)
   : null
 
+/** `wx.scanCode` (base library 1.0.0): every WeChat client has it. */
+export const scanner: ScannerHost | null = { scan: scanWithCamera }
+
+/** What of WeChat's file APIs the export uses (`shareFileMessage`: base library 2.16.1). */
+interface WxFileApi {
+  env: { USER_DATA_PATH: string }
+  getFileSystemManager(): { writeFileSync(filePath: string, data: string, encoding: 'utf8'): void }
+  shareFileMessage(options: { filePath: string; fileName: string; success: () => void; fail: (err: unknown) => void }): void
+}
+
+/**
+ * WeChat: the file is written to the user data folder (`wx.env.USER_DATA_PATH`), then offered with
+ * `wx.shareFileMessage`, which WeChat accepts only during a tap. So the write is the synchronous
+ * one and nothing is awaited before the share: `handOver` must be called straight from the tap.
+ */
+function wechatFileExport(wx: WxFileApi): FileExportHost {
+  return {
+    kind: 'share',
+    handOver: (file) =>
+      new Promise((resolve) => {
+        const fileName = safeFileName(file.filename)
+        const filePath = `${wx.env.USER_DATA_PATH}/${fileName}`
+        try {
+          wx.getFileSystemManager().writeFileSync(filePath, file.content, 'utf8')
+        } catch (err) {
+          resolve({ outcome: 'failed', reason: errMsgOf(err) })
+          return
+        }
+        wx.shareFileMessage({
+          filePath,
+          fileName,
+          success: () => resolve({ outcome: 'done' }),
+          fail: (err) => resolve(/:fail cancel/.test(errMsgOf(err)) ? { outcome: 'cancelled' } : { outcome: 'failed', reason: errMsgOf(err) }),
+        })
+      }),
+  }
+}
+
+export const fileExport: FileExportHost | null = Taro.canIUse('shareFileMessage') ? wechatFileExport(Taro as unknown as WxFileApi) : null
+
 export const capabilities: PlatformCapabilities = {
   cardPack: cardPack !== null,
-  scanCode: true,
+  scanCode: scanner !== null,
   subscribeMessage: Taro.canIUse('requestSubscribeMessage'),
 }
 

@@ -8,6 +8,33 @@ export interface PlatformCapabilities {
   subscribeMessage: boolean
 }
 
+/** How a scan with the host's camera ended. The person closing the scanner is not an error. */
+export type ScanOutcome = { outcome: 'scanned'; text: string } | { outcome: 'cancelled' } | { outcome: 'failed'; reason: string }
+
+/** The host's own code scanner (`wx.scanCode` and its look-alikes), where the host has one. */
+export interface ScannerHost {
+  scan(): Promise<ScanOutcome>
+}
+
+/** A file the backend produced for the person to take away (the organizer's CSV exports). */
+export interface ExportedFile {
+  filename: string
+  content: string
+}
+
+/** How handing a file over ended. */
+export type FileHandoverOutcome = { outcome: 'done' } | { outcome: 'cancelled' } | { outcome: 'failed'; reason: string }
+
+/**
+ * Taking a file out of the app: a browser download (H5), or WeChat's "send to a chat"
+ * (`wx.shareFileMessage`, which WeChat allows only in a tap: call `handOver` straight from one).
+ */
+export interface FileExportHost {
+  /** `download`: the browser saves the file; `share`: WeChat sends it to a chat the person picks. */
+  kind: 'download' | 'share'
+  handOver(file: ExportedFile): Promise<FileHandoverOutcome>
+}
+
 /** Random bytes as lowercase hex, from the best source the host offers. */
 export type RandomHex = (bytes: number) => Promise<string>
 

@@ -17,3 +17,20 @@ export async function developmentOpenid(): Promise<string> {
   Taro.setStorageSync(STORAGE_KEY, id)
   return id
 }
+
+/**
+ * The organizer id `npm run dev` configures (`TICKETCARD_ORGANIZERS=dev_organizer`). Empty outside
+ * development builds, so production bundles carry no trace of it.
+ */
+export const DEV_ORGANIZER_OPENID = DEV_BACKEND ? 'dev_organizer' : ''
+
+/**
+ * Development only: the browser becomes someone else (the organizer of `npm run dev`, or, with
+ * null, a fresh attendee). Every later call carries the new id.
+ */
+export async function switchDevelopmentOpenid(openid: string | null): Promise<string> {
+  if (!DEV_BACKEND) throw new Error('the development identity exists only in development builds')
+  const next = openid ?? `dev_${await randomHex(12)}`
+  Taro.setStorageSync(STORAGE_KEY, next)
+  return next
+}

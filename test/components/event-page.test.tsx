@@ -14,6 +14,7 @@ const event: EventView = {
   limits: { perSession: 1, perEvent: 2 },
   idNumber: 'optional',
   dataRetentionDays: 30,
+  entry: { mode: 'single', maxEntries: null, perDay: null, minMinutesBetween: null, opensMinutesBefore: 60, closesMinutesAfter: 0 },
   sessions: [
     { id: 's-open', eventId: 'ev1', name: '第一场', place: '一号门', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z', capacity: 100, remaining: 37 },
     { id: 's-full', eventId: 'ev1', name: '第二场', place: '一号门', startsAt: '2026-12-01T13:00:00Z', endsAt: '2026-12-01T15:00:00Z', capacity: 100, remaining: 0 },

@@ -12,6 +12,7 @@ export function sampleEvent(overrides: Partial<EventView> = {}): EventView {
     limits: { perSession: 1, perEvent: 2 },
     idNumber: 'optional',
     dataRetentionDays: 30,
+    entry: { mode: 'single', maxEntries: null, perDay: null, minMinutesBetween: null, opensMinutesBefore: 60, closesMinutesAfter: 0 },
     sessions: [{ id: 's1', eventId: 'ev1', name: '第一场', place: '一号门', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z', capacity: 10, remaining: 3 }],
     ...overrides,
   }

@@ -21,6 +21,7 @@ const ticket: TicketView = {
   attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
   erasedAt: null,
   erasable: false,
+  entries: { used: 0, firstAt: null, lastAt: null },
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: null,
   cancellable: true,

@@ -1,6 +1,8 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import TicketPage from '../../src/pages/ticket'
+import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
+import { sampleEvent } from './fixtures'
 import { request, resetTaroStub, setRouterParams, showModal, showToast } from '../support/taro'
 import type { TicketView } from '../../cloud/src/api/models'
 
@@ -15,6 +17,7 @@ const ticket: TicketView = {
   attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
   erasedAt: null,
   erasable: false,
+  entries: { used: 0, firstAt: null, lastAt: null },
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: null,
   cancellable: true,
@@ -25,6 +28,8 @@ beforeEach(() => {
   resetTaroStub()
   setRouterParams({ ticketId: 'tabc' })
   useTicketsStore.setState(initialTicketsState)
+  // The events tab was read already (the ticket page reads the list only when nobody has).
+  useEventsStore.setState({ ...initialEventsState, status: 'ready', events: [sampleEvent()] })
 })
 
 describe('ticket detail', () => {
@@ -59,6 +64,39 @@ describe('ticket detail', () => {
     request.mockResolvedValueOnce({ statusCode: 200, data: { ok: false, error: { code: 'NOT_FOUND', message: 'no ticket' } } })
     render(<TicketPage />)
     expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
+  })
+})
+
+describe('entries and the entry rules', () => {
+  it('says the ticket has not entered yet, and the event’s rules in plain words', async () => {
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: ticket } })
+    render(<TicketPage />)
+    expect((await screen.findByTestId('ticket-entries')).textContent).toBe('尚未入场')
+    expect(screen.getByTestId('ticket-entry-policy').textContent).toBe('单次入场；开场前 60 分钟起可入场')
+  })
+
+  it('counts the entries used, with the first one’s time, under a multiple-entry policy', async () => {
+    useEventsStore.setState({
+      events: [sampleEvent({ entry: { mode: 'multiple', maxEntries: null, perDay: 2, minMinutesBetween: 30, opensMinutesBefore: 60, closesMinutesAfter: 0 } })],
+    })
+    request.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { ok: true, data: { ...ticket, entries: { used: 2, firstAt: '2026-12-01T10:12:00Z', lastAt: '2026-12-01T11:40:00Z' } } },
+    })
+    render(<TicketPage />)
+    expect((await screen.findByTestId('ticket-entries')).textContent).toBe('已入场 2 次，首次 12月1日 18:12')
+    expect(screen.getByTestId('ticket-entry-policy').textContent).toBe('可多次入场，每天最多 2 次，两次间隔至少 30 分钟；开场前 60 分钟起可入场')
+  })
+
+  it('reads the events list when no page has, to find the rules', async () => {
+    useEventsStore.setState(initialEventsState)
+    request.mockImplementation(async (options: { data?: unknown }) => {
+      const { action } = options.data as { action: string }
+      const data = action === 'tickets.get' ? ticket : { events: [sampleEvent({ entry: { mode: 'multiple', maxEntries: 5, perDay: null, minMinutesBetween: null, opensMinutesBefore: 0, closesMinutesAfter: 30 } })] }
+      return { statusCode: 200, data: { ok: true, data } }
+    })
+    render(<TicketPage />)
+    expect((await screen.findByTestId('ticket-entry-policy')).textContent).toBe('可多次入场，最多 5 次；开场后可入场，散场后 30 分钟内仍可入场')
   })
 })
 

@@ -15,6 +15,7 @@ const erased: TicketView = {
   attendee: { name: '', phone: '', hasIdNumber: false },
   erasedAt: '2026-11-30T02:05:00Z',
   erasable: false,
+  entries: { used: 0, firstAt: null, lastAt: null },
   createdAt: '2026-11-29T00:00:00Z',
   cancelledAt: '2026-11-30T00:00:00Z',
   cancellable: false,

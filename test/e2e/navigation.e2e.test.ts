@@ -30,6 +30,7 @@ const eventsFixture = {
 let browser: LaunchedBrowser
 let h5: H5Server
 let page: Page
+let staffOf: { id: string; title: string; role: 'staff' | 'organizer' }[] = []
 
 beforeAll(async () => {
   h5 = await serveH5()
@@ -50,10 +51,13 @@ beforeEach(async () => {
       ? route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) })
       : route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'UNKNOWN_ACTION', message: action } }) })
   })
-  // A visitor who organizes nothing.
-  await page.route('**/api/organizer', (route) =>
-    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: false, error: { code: 'FORBIDDEN', message: 'not an organizer' } }) }),
-  )
+  // A visitor who organizes nothing and staffs nothing (until a test makes them staff).
+  staffOf = []
+  await page.route('**/api/organizer', (route) => {
+    const { action } = route.request().postDataJSON() as { action: string }
+    const answer = action === 'roles.mine' ? { ok: true, data: { openid: 'dev_nav_visitor', events: staffOf } } : { ok: false, error: { code: 'FORBIDDEN', message: 'not an organizer' } }
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(answer) })
+  })
 })
 
 afterEach(async () => {
@@ -78,7 +82,7 @@ test('opens the app, goes from the event page to the reservation form and back',
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'navigation-3-back.png') })
 })
 
-test('the tab bar reaches my tickets and the organizer page', async () => {
+test('the tab bar reaches my tickets and the workbench, which shows a visitor no tools', async () => {
   await page.goto(h5.url)
   await page.getByText('导航测试活动').waitFor({ timeout: 30_000 })
 
@@ -86,10 +90,23 @@ test('the tab bar reaches my tickets and the organizer page', async () => {
   await expectVisible(page, '还没有票，去活动页预约吧')
 
   await page.locator('.taro-tabbar__tabbar').getByText('工作台').click()
-  await expectVisible(page, '主办方工作台')
-  await expectVisible(page, '仅主办方可见')
-  await page.getByText('进入现场检票').click()
-  await expectVisible(page, '扫码检票')
+  await expectVisible(page, '你还不是工作人员')
+  await expectVisible(page, 'dev_nav_visitor')
+  expect(await page.getByText('现场检票', { exact: true }).count()).toBe(0)
+})
+
+test('staff go from the workbench tab into check-in (the staff subpackage) and back', async () => {
+  staffOf = [{ id: 'ev-nav', title: '导航测试活动', role: 'staff' }]
+  await page.goto(h5.url)
+  await page.locator('.taro-tabbar__tabbar').getByText('工作台').click()
+  await page.getByText('现场检票', { exact: true }).click()
+  await expectVisible(page, '你在哪个检票口？')
+  expect(page.url()).toContain('/staff/checkin/index?eventId=ev-nav')
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'navigation-4-checkin.png') })
+
+  await page.goBack()
+  await expectVisible(page, '我参与的活动')
+  expect(page.url()).toContain('/pages/organizer/index')
 })
 
 async function expectVisible(target: Page, text: string): Promise<void> {

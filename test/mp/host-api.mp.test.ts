@@ -137,3 +137,56 @@ test('WeChat’s privacy APIs: callback-only, and requirePrivacyAuthorize waits 
     mp.close()
   }
 })
+
+test('the user data folder: writes only under USER_DATA_PATH (no folders there), reads back, callback forms answer errMsg', async () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    expect(mp.probe('return wx.env.USER_DATA_PATH')).toBe('wxfile://usr')
+    mp.probe(`wx.getFileSystemManager().writeFileSync(wx.env.USER_DATA_PATH + '/名单.csv', '\\uFEFF姓名\\n张三\\n', 'utf8')`)
+    expect(mp.state.files.get('wxfile://usr/名单.csv')).toBe('\uFEFF姓名\n张三\n')
+    expect(mp.probe(`return wx.getFileSystemManager().readFileSync(wx.env.USER_DATA_PATH + '/名单.csv', 'utf8')`)).toBe('\uFEFF姓名\n张三\n')
+    expect(() => mp.probe(`wx.getFileSystemManager().writeFileSync('/etc/passwd', 'x', 'utf8')`)).toThrow('writeFileSync:fail permission denied, open /etc/passwd')
+    expect(() => mp.probe(`wx.getFileSystemManager().writeFileSync(wx.env.USER_DATA_PATH + '/exports/a.csv', 'x', 'utf8')`)).toThrow(
+      'writeFileSync:fail no such file or directory, open wxfile://usr/exports/a.csv',
+    )
+    const written = (await mp.probe(`return new Promise(function (done) {
+      wx.getFileSystemManager().writeFile({ filePath: wx.env.USER_DATA_PATH + '/b.csv', data: 'b', encoding: 'utf8', success: done, fail: done })
+    })`)) as HostAnswer
+    expect(written.errMsg).toBe('writeFile:ok')
+    const missing = (await mp.probe(`return new Promise(function (done) {
+      wx.getFileSystemManager().readFile({ filePath: wx.env.USER_DATA_PATH + '/none.csv', encoding: 'utf8', success: done, fail: done })
+    })`)) as HostAnswer
+    expect(missing.errMsg).toBe('readFile:fail no such file or directory, open wxfile://usr/none.csv')
+  } finally {
+    mp.close()
+  }
+})
+
+test('shareFileMessage: only from a tap, only an existing file; the test chooses whether the person sends it', async () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    mp.probe(`wx.getFileSystemManager().writeFileSync(wx.env.USER_DATA_PATH + '/a.csv', 'a', 'utf8')`)
+    const outside = await callInside(mp, 'shareFileMessage', { filePath: 'wxfile://usr/a.csv' })
+    expect(outside.errMsg).toBe('shareFileMessage:fail can only be invoked by user TAP gesture.')
+    const absent = await callInside(mp, 'shareFileMessage', { filePath: 'wxfile://usr/none.csv' }, true)
+    expect(absent.errMsg).toBe('shareFileMessage:fail no such file or directory, open wxfile://usr/none.csv')
+    mp.state.shareFileOutcome = 'cancel'
+    expect((await callInside(mp, 'shareFileMessage', { filePath: 'wxfile://usr/a.csv' }, true)).errMsg).toBe('shareFileMessage:fail cancel')
+    expect(mp.state.sharedFiles).toEqual([])
+    expect((await callInside(mp, 'shareFileMessage', { filePath: 'wxfile://usr/a.csv', fileName: '预约名单.csv' }, true)).errMsg).toBe('shareFileMessage:ok')
+    expect(mp.state.sharedFiles).toEqual([{ filePath: 'wxfile://usr/a.csv', fileName: '预约名单.csv', content: 'a' }])
+  } finally {
+    mp.close()
+  }
+})
+
+test('setClipboardData keeps the text and WeChat shows its own toast', async () => {
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    expect((await callInside(mp, 'setClipboardData', { data: 'o_someone' })).errMsg).toBe('setClipboardData:ok')
+    expect(mp.state.clipboard).toBe('o_someone')
+    expect(mp.state.toasts).toEqual([{ title: '内容已复制', icon: 'none' }])
+  } finally {
+    mp.close()
+  }
+})

@@ -24,6 +24,23 @@ describe.each(targets)('%s bundle', (target) => {
     expect(mp.errors).toEqual([])
   })
 
+  test('the staff subpackage loads on its own, only when asked, and its pages register', () => {
+    expect(mp.subPackagePages).toEqual(['staff/checkin/index', 'staff/desk/index'])
+    expect(mp.loadedSubPackages()).toEqual([])
+    mp.loadSubPackages()
+    expect(mp.loadedSubPackages()).toEqual(['staff'])
+    expect(mp.registeredPages().sort()).toEqual([...mp.pages, ...mp.subPackagePages].sort())
+    expect(mp.errors).toEqual([])
+  })
+
+  test('every tab page is in the main package (WeChat refuses a tab page in a subpackage)', () => {
+    // Alipay's app.json names the list `items`.
+    const tabBar = mp.appJson.tabBar as { list?: { pagePath: string }[]; items?: { pagePath: string }[] } | undefined
+    const tabs = (tabBar?.list ?? tabBar?.items ?? []).map((item) => item.pagePath)
+    expect(tabs.length).toBe(3)
+    for (const tab of tabs) expect(mp.pages).toContain(tab)
+  })
+
   test(`the logic layer has ${HOSTS[target].apiObject} and no browser APIs`, () => {
     const seen = mp.probe(`return {
       api: typeof ${HOSTS[target].apiObject},
@@ -59,6 +76,16 @@ describe.each(targets)('%s bundle', (target) => {
     // The one dynamic form WeChat allows: how polyfills and webpack's runtime find the global object.
     expect(mp.probe(`return typeof new Function('return this')()`)).toBe('object')
   })
+})
+
+test('the main package cannot require a subpackage’s files, as WeChat refuses', () => {
+  announceTarget('weapp', 'subpackage reference rules')
+  const mp = MiniProgram.load({ target: 'weapp' })
+  try {
+    expect(() => mp.probe(`require('staff/checkin/index')`)).toThrow(/is in subpackage staff\/, which only that subpackage may require/)
+  } finally {
+    mp.close()
+  }
 })
 
 test('a build whose page reads localStorage at load fails, naming the page and the global', () => {

@@ -1,8 +1,9 @@
 /**
  * The organizer's ID-number refusals through the built weapp bundle and the real backend: a second
  * person reserving with an ID number another ticket holds is refused; the organizer sees the
- * refusal masked, releases the hold after a confirmation, and the person can then reserve.
- * Someone who organizes nothing sees "仅主办方可见".
+ * refusal masked on the event's desk (工作台 → 数据与管理, in the staff subpackage), releases the
+ * hold after a confirmation, and the person can then reserve. Someone who organizes nothing is
+ * refused the desk.
  */
 import { demoEvent } from '../../scripts/demoEvent'
 import type { MiniProgram } from './harness'
@@ -42,7 +43,11 @@ test('a refused ID number shows masked to the organizer, who releases it after c
   expect(await reserveWithId(refused, '李四', '13800002222')).toContain('该证件号已预约过本活动')
 
   const organizer = env.open('weapp', ORGANIZER)
-  const desk = await organizer.launch('/pages/organizer/index')
+  const tab = await organizer.launch('/pages/organizer/index')
+  await tab.waitForText(event.title)
+  await tab.tap('数据与管理')
+  const desk = organizer.current()
+  expect(desk.route).toBe('staff/desk/index')
   await desk.waitForText('**************002X')
   const row = desk.find({ className: 'refusal' }).text
   expect(row).toContain(event.sessions[0].name)
@@ -70,11 +75,11 @@ test('a refused ID number shows masked to the organizer, who releases it after c
   expect(refused.errors).toEqual([])
 })
 
-test('someone who organizes nothing sees “仅主办方可见”, not an error', async () => {
+test('someone who organizes nothing is told so on the desk (a deep link), not shown an error', async () => {
   const visitor = env.open('weapp', 'o_harness_visitor')
-  const desk = await visitor.launch('/pages/organizer/index')
-  await desk.waitForText('仅主办方可见')
+  const desk = await visitor.launch(`/staff/desk/index?eventId=${event.id}`)
+  await desk.waitForText('你不是这个活动的主办方')
   expect(desk.text()).not.toContain('没有权限执行此操作')
-  expect(desk.has('进入现场检票')).toBe(true)
+  expect(desk.has('**************002X')).toBe(false)
   expect(visitor.errors).toEqual([])
 })

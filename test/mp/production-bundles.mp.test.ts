@@ -1,7 +1,8 @@
 /**
- * Production builds of the non-WeChat targets carry no stand-in card pack: the simulator's wallet
- * exists only in development builds (`dist-h5-dev/`, the dev server), so no production button
- * can lead to it.
+ * Production bundles carry nothing of the development backend: no stand-in card pack (the
+ * simulator's wallet), no switch to the development organizer identity and none of its words.
+ * Those exist only in development builds (`dist-h5-dev/`, the dev server); the last test shows the
+ * checks can fail.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -15,13 +16,25 @@ function scriptsIn(dir: string): string[] {
   })
 }
 
-const mentionsWallet = (dist: string) => scriptsIn(path.join(ROOT, dist)).some((file) => readFileSync(file, 'utf8').includes('/wallet/'))
+const mentions = (dist: string, needle: string) => scriptsIn(path.join(ROOT, dist)).some((file) => readFileSync(file, 'utf8').includes(needle))
+
+/** What only a development build may contain: the wallet's path, the dev organizer id, the switch's words. */
+const DEV_ONLY = {
+  'simulator wallet': '/wallet/',
+  'development organizer id': 'dev_organizer',
+  'identity switch': '开发身份',
+}
 
 test.each(['dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ has no simulator wallet', (dist) => {
   process.stdout.write(`[mp] production bundle: ${dist}/\n`)
-  expect(mentionsWallet(dist)).toBe(false)
+  expect(mentions(dist, DEV_ONLY['simulator wallet'])).toBe(false)
 })
 
-test('the development H5 bundle does (so the check above can fail)', () => {
-  expect(mentionsWallet('dist-h5-dev')).toBe(true)
+test.each(['dist', 'dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ cannot switch to the development organizer', (dist) => {
+  expect(mentions(dist, DEV_ONLY['development organizer id'])).toBe(false)
+  expect(mentions(dist, DEV_ONLY['identity switch'])).toBe(false)
+})
+
+test('the development H5 bundle has all of them (so the checks above can fail)', () => {
+  for (const needle of Object.values(DEV_ONLY)) expect(mentions('dist-h5-dev', needle)).toBe(true)
 })

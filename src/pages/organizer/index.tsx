@@ -1,115 +1,108 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import type { EventView, IdRefusalView } from '../../../cloud/src/api/models'
-import { formatMoment } from '../../format/time'
-import { TEXT, errorMessage } from '../../i18n/zh-CN'
-import { selectLoad, useEventsStore } from '../../stores/events'
-import { selectIsReleasing, selectRefusals, useOrganizerStore } from '../../stores/organizer'
+import type { RoleEvent } from '../../stores/roles'
+import { DevIdentitySwitch } from '../../components/DevIdentitySwitch'
+import { LoadState } from '../../components/LoadState'
+import { TEXT } from '../../i18n/zh-CN'
+import { initialRolesState, selectRoles, selectRolesError, selectRolesStatus, useRolesStore } from '../../stores/roles'
+import { initialTicketsState, useTicketsStore } from '../../stores/tickets'
 import './index.css'
 
-function RefusalRow({ eventId, refusal }: { eventId: string; refusal: IdRefusalView }) {
-  const releasing = useOrganizerStore(selectIsReleasing(refusal.id))
-  const release = useOrganizerStore((s) => s.release)
-  const onRelease = async () => {
-    const { confirm } = await Taro.showModal({
-      title: TEXT.releaseConfirmTitle,
-      content: TEXT.releaseConfirmContent,
-      cancelText: TEXT.releaseConfirmKeep,
-      confirmText: TEXT.releaseConfirmRelease,
-    })
-    if (!confirm) return
-    const outcome = await release(eventId, refusal.id)
-    if (!outcome) return
-    if ('error' in outcome) void Taro.showToast({ title: errorMessage(outcome.error.code), icon: 'none' })
-    else void Taro.showToast({ title: TEXT.released(outcome.releasedTickets), icon: 'success' })
-  }
+function EventRow({ event }: { event: RoleEvent }) {
+  const organizer = event.role === 'organizer'
   return (
-    <View className='refusal' data-testid='refusal-row'>
-      <Text className='refusal__line'>
-        {formatMoment(refusal.at)} · {refusal.sessionName}
-      </Text>
-      <Text className='refusal__line'>
-        {TEXT.refusalIdType(refusal.idType)} {refusal.maskedIdNumber} · {refusal.maskedName}
-      </Text>
-      <Text className='muted refusal__line'>{TEXT.refusalAttempts(refusal.attempts)}</Text>
-      {refusal.releasedAt ? (
-        <Text className='muted refusal__line'>{TEXT.refusalReleased(formatMoment(refusal.releasedAt))}</Text>
-      ) : (
-        <Button className='button-secondary refusal__release' size='mini' disabled={releasing} loading={releasing} onClick={() => void onRelease()}>
-          {TEXT.releaseIdHold}
+    <View className='workbench__event' data-testid='workbench-event'>
+      <View className='workbench__event-head'>
+        <Text className='workbench__event-title'>{event.title}</Text>
+        <Text className={`workbench__role workbench__role--${event.role}`}>{organizer ? TEXT.roleOrganizer : TEXT.roleStaff}</Text>
+      </View>
+      <View className='workbench__actions'>
+        <Button
+          className='button-primary workbench__action'
+          onClick={() => void Taro.navigateTo({ url: `/staff/checkin/index?eventId=${encodeURIComponent(event.id)}` })}
+        >
+          {TEXT.openCheckin}
         </Button>
-      )}
+        {organizer && (
+          <Button
+            className='button-secondary workbench__action'
+            onClick={() => void Taro.navigateTo({ url: `/staff/desk/index?eventId=${encodeURIComponent(event.id)}` })}
+          >
+            {TEXT.openDesk}
+          </Button>
+        )}
+      </View>
     </View>
   )
 }
 
-function EventRefusals({ event }: { event: EventView }) {
-  const list = useOrganizerStore(selectRefusals(event.id))
-  const loadRefusals = useOrganizerStore((s) => s.loadRefusals)
-  let body
-  if (!list || (list.status === 'loading' && list.refusals.length === 0)) body = <Text className='muted'>{TEXT.loading}</Text>
-  else if (list.status === 'error' && list.error) {
-    body = (
-      <View>
-        <Text className='error-text'>{errorMessage(list.error.code)}</Text>
-        <Button className='button-secondary' size='mini' onClick={() => void loadRefusals(event.id)}>
-          {TEXT.retry}
-        </Button>
-      </View>
-    )
-  } else if (list.refusals.length === 0) body = <Text className='muted'>{TEXT.organizerRefusalsEmpty}</Text>
-  else body = list.refusals.map((refusal) => <RefusalRow key={refusal.id} eventId={event.id} refusal={refusal} />)
+function MyId({ openid }: { openid: string }) {
   return (
-    <View className='organizer__event'>
-      <Text className='organizer__event-title'>{event.title}</Text>
-      {body}
+    <View className='workbench__id'>
+      <Text className='muted'>{TEXT.workbenchMyId}</Text>
+      <Text className='workbench__openid' selectable data-testid='my-openid'>
+        {openid}
+      </Text>
+      <Button className='button-secondary workbench__copy' size='mini' onClick={() => void Taro.setClipboardData({ data: openid })}>
+        {TEXT.copyId}
+      </Button>
     </View>
   )
 }
 
 /**
- * The organizer's desk. For now: check-in, and the ID-number refusals of each published event
- * (masked, released after the organizer checks the document in person). A redesign will follow.
+ * The 工作台 tab: a thin main-package page. It asks who the caller is to each event (roles.mine)
+ * and links into the staff subpackage (check-in, the organizer's desk); someone who is neither
+ * staff nor organizer sees no tools, only their own id to send to an organizer.
  */
-export default function OrganizerPage() {
-  const events = useEventsStore((s) => s.events)
-  const loadEvents = useEventsStore(selectLoad)
-  const refusals = useOrganizerStore((s) => s.refusals)
-  const loadRefusals = useOrganizerStore((s) => s.loadRefusals)
-  // FORBIDDEN is the backend saying "not your event": such events are left out, not shown as errors.
-  const organized = events.filter((event) => refusals[event.id]?.error?.code !== 'FORBIDDEN')
-  const organizesNothing = events.length > 0 && organized.length === 0
+export default function WorkbenchPage() {
+  const roles = useRolesStore(selectRoles)
+  const status = useRolesStore(selectRolesStatus)
+  const error = useRolesStore(selectRolesError)
+  const load = useRolesStore((s) => s.load)
 
   useDidShow(() => {
-    void loadEvents().then(() => {
-      for (const event of useEventsStore.getState().events) void loadRefusals(event.id)
-    })
+    void load()
   })
+
+  // Development: the browser became someone else. Their tickets and roles are read again; the
+  // desk reads its figures again on every show, so it needs no reset (and stays out of this package).
+  const onIdentitySwitched = () => {
+    useTicketsStore.setState(initialTicketsState)
+    useRolesStore.setState(initialRolesState)
+    void load()
+  }
+
+  let body
+  if (!roles) body = <LoadState status={status} error={error} onRetry={() => void load()} emptyText='' />
+  else if (roles.events.length === 0) {
+    body = (
+      <View className='card' data-testid='not-staff'>
+        <Text className='title'>{TEXT.workbenchNotStaffTitle}</Text>
+        <Text className='muted workbench__line'>{TEXT.workbenchNotStaff}</Text>
+        <MyId openid={roles.openid} />
+      </View>
+    )
+  } else {
+    body = (
+      <View>
+        <View className='card'>
+          <Text className='title'>{TEXT.workbenchEventsHeading}</Text>
+          {roles.events.map((event) => (
+            <EventRow key={event.id} event={event} />
+          ))}
+        </View>
+        <View className='card'>
+          <MyId openid={roles.openid} />
+        </View>
+      </View>
+    )
+  }
 
   return (
     <View className='page'>
-      <View className='card'>
-        <Text className='title'>{TEXT.organizerHeading}</Text>
-        <Text className='muted'>{TEXT.organizerStatsPlaceholder}</Text>
-      </View>
-      <Button className='button-primary' onClick={() => void Taro.navigateTo({ url: '/pages/checkin/index' })}>
-        {TEXT.organizerCheckinEntry}
-      </Button>
-      <View className='card organizer__refusals'>
-        <Text className='organizer__heading'>{TEXT.organizerRefusalsHeading}</Text>
-        {organizesNothing ? (
-          <Text className='muted' data-testid='organizer-only'>
-            {TEXT.organizerOnly}
-          </Text>
-        ) : (
-          <View>
-            <Text className='muted organizer__hint'>{TEXT.organizerRefusalsHint}</Text>
-            {organized.map((event) => (
-              <EventRefusals key={event.id} event={event} />
-            ))}
-          </View>
-        )}
-      </View>
+      {body}
+      {DEV_BACKEND && <DevIdentitySwitch openid={roles?.openid ?? null} onSwitched={onIdentitySwitched} />}
     </View>
   )
 }

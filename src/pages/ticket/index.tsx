@@ -5,8 +5,9 @@ import type { ApiError } from '../../../cloud/src/api/errors'
 import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { TicketQr } from '../../components/TicketQr'
 import { formatMoment, formatSessionTime } from '../../format/time'
-import { TEXT, errorMessage } from '../../i18n/zh-CN'
+import { TEXT, entryPolicyText, errorMessage } from '../../i18n/zh-CN'
 import { capabilities } from '../../platform'
+import { useEventsStore } from '../../stores/events'
 import {
   selectCardPending,
   selectIsCancelling,
@@ -60,8 +61,11 @@ export default function TicketPage() {
   const openInCardPack = useTicketsStore((s) => s.openInCardPack)
   const [error, setError] = useState<ApiError | null>(null)
   const [cardNote, setCardNote] = useState<string | null>(null)
+  // The entry rules are the event's: from the events list (read once if no page read it yet).
+  const event = useEventsStore((s) => (ticket ? s.events.find((candidate) => candidate.id === ticket.eventId) : undefined))
 
   useDidShow(() => {
+    if (useEventsStore.getState().status === 'idle') void useEventsStore.getState().load()
     if (ticketId || !fromCard) {
       void loadOne(ticketId).then(setError)
       return
@@ -142,6 +146,20 @@ export default function TicketPage() {
             <Text className='muted'>{TEXT.ticketPhone}</Text>
             <Text className={erased ? 'muted' : ''}>{erased ? TEXT.ticketFieldErased : ticket.attendee.phone}</Text>
           </View>
+          <View className='ticket__row'>
+            <Text className='muted'>{TEXT.ticketEntries}</Text>
+            <Text data-testid='ticket-entries'>
+              {ticket.entries.used > 0 && ticket.entries.firstAt ? TEXT.ticketEntriesUsed(ticket.entries.used, formatMoment(ticket.entries.firstAt)) : TEXT.ticketEntriesNone}
+            </Text>
+          </View>
+          {event && (
+            <View className='ticket__row'>
+              <Text className='muted ticket__label'>{TEXT.ticketEntryPolicy}</Text>
+              <Text className='ticket__value' data-testid='ticket-entry-policy'>
+                {entryPolicyText(event.entry)}
+              </Text>
+            </View>
+          )}
         </View>
         {ticket.erasedAt && (
           <Text className='muted ticket__erased' data-testid='ticket-erased'>

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 
 /** Debian's Chromium; never a browser downloaded by Playwright (this machine can't fetch one). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -44,6 +44,33 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
     async close() {
       await context.close()
       rmSync(userDataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** One Chromium with several contexts: people on their own phones, each with its own storage (its own dev identity). */
+export interface LaunchedPeople {
+  browser: Browser
+  contexts: BrowserContext[]
+  close(): Promise<void>
+}
+
+export async function launchPeople(count: number): Promise<LaunchedPeople> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: run \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`)
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
+  const contexts: BrowserContext[] = []
+  for (let i = 0; i < count; i += 1) {
+    contexts.push(await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', acceptDownloads: true }))
+  }
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  return {
+    browser,
+    contexts,
+    async close() {
+      for (const context of contexts) await context.close()
+      await browser.close()
     },
   }
 }

@@ -60,6 +60,14 @@ export class HostState {
   /** Errors the harness raises about the test itself (an API used the test did not prepare). */
   readonly problems: Error[] = []
   readonly storage = new Map<string, string>()
+  /** What the app put on the system clipboard last (`setClipboardData`). */
+  clipboard: string | null = null
+  /** The user data folder (`wx.env.USER_DATA_PATH`), per user's phone: path → UTF-8 text. */
+  readonly files = new Map<string, string>()
+  /** Files sent to a chat with `wx.shareFileMessage`, with their content when sent. */
+  readonly sharedFiles: { filePath: string; fileName: string; content: string }[] = []
+  /** How the next chat picker of `shareFileMessage` ends: sent, or closed by the user. */
+  shareFileOutcome: 'send' | 'cancel' = 'send'
 
   calledWith(api: string): unknown[] {
     return this.calls.filter((call) => call.api === api).map((call) => call.args)
@@ -239,6 +247,13 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
     },
     removeStorageSync: (options: Options | string) => void state.storage.delete(storageKey(options)),
     clearStorageSync: () => state.storage.clear(),
+    // --- clipboard (WeChat shows its own "内容已复制" toast for 1.5 s)
+    setClipboardData: asyncApi('setClipboardData', async (options) => {
+      if (typeof options.data !== 'string') throw new HostFailure(`parameter error: parameter.data should be String instead of ${typeof options.data}`)
+      state.clipboard = options.data
+      if (wiring.host.name === 'weapp') state.toasts.push({ title: '内容已复制', icon: 'none' })
+      return {}
+    }),
     // --- network
     request: asyncApi('request', request),
     // --- UI feedback
@@ -296,6 +311,8 @@ export function createHostApi(wiring: HostWiring): Record<string, unknown> {
       }),
       requestSubscribeMessage: subscribeApi(wiring, asyncApi),
       cloud: createCloud(wiring, asyncApi),
+      getFileSystemManager: () => fileSystemManager(wiring, record),
+      shareFileMessage: shareFileApi(wiring, asyncApi),
     })
     implemented.getRandomValues = randomValuesApi(wiring, record)
   }
@@ -398,6 +415,116 @@ function subscribeApi(wiring: HostWiring, asyncApi: AsyncApiFactory): unknown {
         options.complete?.(failure)
       }, 0)
       return undefined
+    }
+    return api(options)
+  }
+}
+
+/** Together, the local cache files and user files of one mini-program may hold 200 MB (file-system docs). */
+const USER_FILES_LIMIT_BYTES = 200 * 1024 * 1024
+
+/**
+ * WeChat's FileSystemManager, as far as the app writes and reads user files (facts and sources:
+ * hosts.ts, "WeChat's file system"): only under `wx.env.USER_DATA_PATH`, only folders that exist
+ * (the user folder itself: `mkdir` is not modelled), UTF-8 text; writeFile/readFile are
+ * callback-only, the Sync forms throw `Error('<api>:fail <reason>')`.
+ */
+function fileSystemManager(wiring: HostWiring, record: (api: string, args: unknown) => void): Record<string, unknown> {
+  const { state } = wiring
+  const root = `${wiring.host.apiObject}file://usr`
+  const failure = (api: string, reason: string) => new Error(`${api}:fail ${reason}`)
+  const checkPath = (api: string, filePath: unknown): string => {
+    const path = String(filePath ?? '')
+    if (!path.startsWith(`${root}/`)) throw failure(api, `permission denied, open ${path}`)
+    if (path.slice(root.length + 1).includes('/')) throw failure(api, `no such file or directory, open ${path}`)
+    return path
+  }
+  const checkEncoding = (encoding: unknown) => {
+    if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'utf-8') {
+      throw new Error(`FileSystemManager: encoding ${String(encoding)} is not modelled by the harness (utf8 only)`)
+    }
+  }
+  const writeFileSync = (filePath: unknown, data: unknown, encoding?: unknown): void => {
+    record('FileSystemManager.writeFileSync', { filePath, encoding: encoding ?? 'utf8' })
+    const path = checkPath('writeFileSync', filePath)
+    checkEncoding(encoding)
+    if (typeof data !== 'string') throw new Error('FileSystemManager: only string data is modelled by the harness')
+    let total = Buffer.byteLength(data, 'utf8')
+    for (const [other, content] of state.files) if (other !== path) total += Buffer.byteLength(content, 'utf8')
+    if (total > USER_FILES_LIMIT_BYTES) throw failure('writeFileSync', 'the maximum size of the file storage limit is exceeded')
+    state.files.set(path, data)
+  }
+  const readUserFileSync = (filePath: unknown, encoding?: unknown): string => {
+    record('FileSystemManager.readFileSync', { filePath, encoding })
+    const path = checkPath('readFileSync', filePath)
+    checkEncoding(encoding)
+    const content = state.files.get(path)
+    if (content === undefined) throw failure('readFileSync', `no such file or directory, open ${path}`)
+    return content
+  }
+  /** The callback form of a Sync method (WeChat: "以 Promise 风格 调用：不支持"). */
+  const callbackForm = (sync: (...args: unknown[]) => unknown, toArgs: (options: Options) => unknown[], toResult: (value: unknown) => Record<string, unknown>, name: string) =>
+    (options: Options = {}) => {
+      void wiring.track(
+        `FileSystemManager.${name}`,
+        new Promise<void>((done) =>
+          setTimeout(() => {
+            try {
+              const value = wiring.toSandbox({ ...toResult(sync(...toArgs(options))), errMsg: `${name}:ok` })
+              options.success?.(value)
+              options.complete?.(value)
+            } catch (err) {
+              const message = err instanceof Error ? err.message : String(err)
+              const value = wiring.toSandbox({ errMsg: message.replace(/^\w+Sync:/, `${name}:`) })
+              options.fail?.(value)
+              options.complete?.(value)
+            }
+            done()
+          }, 0),
+        ),
+      )
+    }
+  return {
+    writeFileSync,
+    readFileSync: readUserFileSync,
+    writeFile: callbackForm(writeFileSync as (...args: unknown[]) => unknown, (o) => [o.filePath, o.data, o.encoding], () => ({}), 'writeFile'),
+    readFile: callbackForm(readUserFileSync as (...args: unknown[]) => unknown, (o) => [o.filePath, o.encoding], (data) => ({ data }), 'readFile'),
+  }
+}
+
+/**
+ * `wx.shareFileMessage({filePath, fileName})` (base library 2.16.1): the chat picker for a local
+ * file; "限制：仅在点击行为时调用". The file must exist; `state.shareFileOutcome` says whether the
+ * person sends it or closes the picker (`shareFileMessage:fail cancel`).
+ */
+function shareFileApi(wiring: HostWiring, asyncApi: AsyncApiFactory): unknown {
+  const { state } = wiring
+  const api = asyncApi('shareFileMessage', async (options) => {
+    const filePath = String(options.filePath ?? '')
+    const content = state.files.get(filePath)
+    if (content === undefined) throw new HostFailure(`no such file or directory, open ${filePath}`)
+    if (state.shareFileOutcome === 'cancel') {
+      state.shareFileOutcome = 'send'
+      throw new HostFailure('cancel')
+    }
+    const fileName = typeof options.fileName === 'string' && options.fileName ? options.fileName : filePath.slice(filePath.lastIndexOf('/') + 1)
+    state.sharedFiles.push({ filePath, fileName, content })
+    return {}
+  }) as (options: Options) => unknown
+  return (options: Options = {}) => {
+    if (!wiring.inUserGesture()) {
+      // The errMsg WeChat uses here is not documented; modelled on requestSubscribeMessage's.
+      state.calls.push({ api: 'shareFileMessage', args: { filePath: options.filePath, outsideTap: true } })
+      const failure = wiring.toSandbox({ errMsg: 'shareFileMessage:fail can only be invoked by user TAP gesture.' })
+      const usesCallbacks = Boolean(options.success || options.fail || options.complete)
+      if (usesCallbacks) {
+        setTimeout(() => {
+          options.fail?.(failure)
+          options.complete?.(failure)
+        }, 0)
+        return undefined
+      }
+      return wiring.newPromise((_resolve, reject) => setTimeout(() => reject(failure), 0))
     }
     return api(options)
   }

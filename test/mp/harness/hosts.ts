@@ -65,6 +65,43 @@ export interface HostModel {
  */
 
 /**
+ * WeChat's subpackages, as the harness models them. Source: developers.weixin.qq.com/miniprogram/
+ * dev/framework/subpackages/basic.html (使用分包; the same rules are quoted in many copies).
+ * - app.json `subpackages` / `subPackages`: `{root, pages}` per package, pages relative to the root;
+ *   everything outside every root is the main package.
+ * - "tabBar 页面必须在主包内": a tab page in a subpackage is refused (so the 工作台 tab stays in
+ *   the main package and links in).
+ * - Loading: the main package is downloaded at start; "当用户进入分包内某个页面时，客户端会把对应
+ *   分包下载下来，下载完成后再进行展示": the harness runs a subpackage's page modules on the first
+ *   navigation (or launch) into it.
+ * - References: "packageA 无法 require packageB JS 文件，但可以 require 主包、packageA 内的 JS 文件"
+ *   (分包异步化 aside, which the app does not use); the main package cannot require a subpackage's
+ *   files either. Sizes: each package at most 2 MB, all together 20 MB (30 MB in newer copies of
+ *   the page; not checked here, build-all prints the main package).
+ * Not modelled: independent subpackages, preloadRule, 分包异步化 (require.async).
+ */
+
+/**
+ * WeChat's file system and file sharing, as far as the export uses them. Sources:
+ * developers.weixin.qq.com/miniprogram/dev/framework/ability/file-system.html (文件系统),
+ * /dev/api/base/wx.env.html, /dev/api/file/FileSystemManager.writeFile.html (and writeFileSync,
+ * readFile), /dev/api/share/wx.shareFileMessage.html, /dev/api/device/clipboard/wx.setClipboardData.html.
+ * - `wx.env.USER_DATA_PATH`: the user folder ("本地用户文件"), `wxfile://usr` on phones (`http://usr`
+ *   in DevTools); "开发者对这个目录有完全自由的读写权限"; files there and cached files share a quota
+ *   of 200 MB per mini-program (10 MB in older copies of the page).
+ * - FileSystemManager.writeFile / readFile: "以 Promise 风格 调用：不支持"; writeFileSync /
+ *   readFileSync are their synchronous forms and throw. Failures: "fail no such file or directory,
+ *   open ${filePath}" (the folder does not exist), "fail permission denied, open ${dirPath}", "fail
+ *   the maximum size of the file storage limit is exceeded". Encodings include utf8 (the default).
+ * - wx.shareFileMessage({filePath, fileName}): base library 2.16.1, Promise style supported,
+ *   "限制：仅在点击行为时调用"; filePath "必须为本地路径或临时路径"; fileName defaults to the path's.
+ *   The errMsg for a call outside a tap is not documented: modelled on requestSubscribeMessage's.
+ * - wx.setClipboardData({data}): base library 1.1.0; "调用成功后，会弹出 toast 提示"内容已复制"，持续 1.5s".
+ * - wx.scanCode: `onlyFromCamera` (no album), `scanType` (barCode, qrCode, ...); success answers
+ *   `result` (the content), `scanType`, `charSet`, `path`, `rawData` (/dev/api/device/scan/wx.scanCode.html).
+ */
+
+/**
  * WeChat. Globals: developers.weixin.qq.com/miniprogram/dev/reference (App, Page, Component,
  * Behavior, getApp, getCurrentPages, require/module/exports, requirePlugin, console, timers;
  * WXWebAssembly since base library 2.13.0, not WebAssembly). No window or document

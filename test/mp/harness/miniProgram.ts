@@ -19,6 +19,12 @@ const PAGE_STACK_LIMIT = 10
 const BUBBLING_EVENTS = new Set(['touchstart', 'touchmove', 'touchcancel', 'touchend', 'tap', 'longpress', 'longtap', 'transitionend', 'animationstart', 'animationiteration', 'animationend'])
 const DEV_MINIPROGRAM_APPID = 'wxdevminiprogram01'
 
+/** One entry of app.json `subPackages`. */
+export interface SubPackage {
+  root: string
+  pages: string[]
+}
+
 export interface MiniProgramOptions {
   target: HostName
   /** The build folder (absolute); default the target's folder in the repository. */
@@ -52,10 +58,18 @@ export class MiniProgram {
   readonly consoleErrors: string[] = []
   readonly setDataLog: { route: string; keys: string[]; bytes: number }[] = []
   readonly root: string
-  readonly appJson: { pages: string[]; tabBar?: { list: { pagePath: string }[] }; entryPagePath?: string }
+  readonly appJson: {
+    pages: string[]
+    subPackages?: SubPackage[]
+    subpackages?: SubPackage[]
+    tabBar?: { list: { pagePath: string }[] }
+    entryPagePath?: string
+  }
   private readonly sandbox: Sandbox
   private readonly catalog: ViewCatalog
   private readonly pageConfigs = new Map<string, PageConfig>()
+  /** Subpackage roots whose code the host has downloaded and run. */
+  private readonly loadedPackages = new Set<string>()
   private readonly stack: PageInstance[] = []
   private readonly tabPages = new Map<string, PageInstance>()
   private readonly inflight = new Map<number, string>()
@@ -102,6 +116,7 @@ export class MiniProgram {
     this.sandbox = new Sandbox({
       host: this.host,
       root: this.root,
+      subPackageRoots: this.subPackages.map((pkg) => pkg.root),
       globals: this.hostGlobals(api),
       console: {
         log: () => undefined,
@@ -131,9 +146,29 @@ export class MiniProgram {
     return mp
   }
 
-  /** The page routes app.json lists. */
+  /** The main package's page routes (app.json `pages`). */
   get pages(): string[] {
     return this.appJson.pages
+  }
+
+  /** app.json's subpackages (`subPackages`, or the older `subpackages`), roots without a trailing slash. */
+  get subPackages(): SubPackage[] {
+    return (this.appJson.subPackages ?? this.appJson.subpackages ?? []).map((pkg) => ({ root: pkg.root.replace(/\/+$/, ''), pages: pkg.pages }))
+  }
+
+  /** Every subpackage page route (`<root>/<page>`). */
+  get subPackagePages(): string[] {
+    return this.subPackages.flatMap((pkg) => pkg.pages.map((page) => `${pkg.root}/${page}`))
+  }
+
+  /** The subpackages the host has loaded so far (on first navigation into them, or `loadSubPackages`). */
+  loadedSubPackages(): string[] {
+    return [...this.loadedPackages]
+  }
+
+  /** Loads every subpackage now, as if the person had opened a page of each. */
+  loadSubPackages(): void {
+    for (const pkg of this.subPackages) this.loadSubPackage(pkg)
   }
 
   /** Which routes registered a Page (every listed page should). */
@@ -333,7 +368,8 @@ export class MiniProgram {
   private loadModule(route: string, file: string): void {
     this.loadingRoute = route === 'app' ? null : route
     try {
-      this.sandbox.require(file)
+      // The host loads a page as a module of its own package (the reference rules apply to its requires).
+      this.sandbox.require(file, path.posix.dirname(file))
     } catch (err) {
       throw new BundleError(`${this.host.name}: ${route === 'app' ? 'app.js' : `page ${route}`} failed to load: ${diagnose(err, this.root, this.host)}`)
     } finally {
@@ -344,12 +380,29 @@ export class MiniProgram {
     }
   }
 
+  /**
+   * WeChat downloads a subpackage when a page of it is first opened, then runs its page modules
+   * (framework/subpackages). Recorded as the host call `loadSubPackage`.
+   */
+  private loadSubPackage(pkg: SubPackage): void {
+    if (this.loadedPackages.has(pkg.root)) return
+    this.state.calls.push({ api: 'loadSubPackage', args: { root: pkg.root } })
+    for (const page of pkg.pages) this.loadModule(`${pkg.root}/${page}`, `${pkg.root}/${page}.js`)
+    this.loadedPackages.add(pkg.root)
+  }
+
+  private subPackageOf(route: string): SubPackage | undefined {
+    return this.subPackages.find((pkg) => pkg.pages.some((page) => `${pkg.root}/${page}` === route))
+  }
+
   private isTab(route: string): boolean {
     return (this.appJson.tabBar?.list ?? []).some((item) => item.pagePath === route)
   }
 
   private async open(url: string, mode: 'navigateTo' | 'redirectTo' | 'switchTab' | 'reLaunch'): Promise<void> {
     const { route, query } = parseUrl(url)
+    const pkg = this.subPackageOf(route)
+    if (pkg) this.loadSubPackage(pkg)
     if (!this.pageConfigs.has(route)) throw new HostFailure(`page "${route}" is not found`)
     const tab = this.isTab(route)
     if ((mode === 'navigateTo' || mode === 'redirectTo') && tab) throw new HostFailure(`can not ${mode} a tabbar page`)

@@ -12,6 +12,11 @@ export interface SandboxOptions {
   host: HostModel
   /** Absolute path of the built bundle's root. */
   root: string
+  /**
+   * app.json's subpackage roots. WeChat's reference rules: a subpackage may require the main
+   * package and itself, never another subpackage; the main package never a subpackage.
+   */
+  subPackageRoots?: string[]
   /** Values of the host globals the caller provides (API object, App, Page, ...). */
   globals: Record<string, unknown>
   /** Receives what a timer callback of the bundle throws (the host reports it, then goes on). */
@@ -51,6 +56,10 @@ export class Sandbox {
   /** Loads a file of the build (path relative to the root, with or without `.js`), once. */
   require(request: string, from = ''): unknown {
     const file = this.resolve(request, from)
+    const owner = this.packageOf(file)
+    if (owner !== null && owner !== this.packageOf(`${from}/`)) {
+      throw new ModuleNotFound(`module "${request}" (from ${from || 'the root'}) is in subpackage ${owner}/, which only that subpackage may require`)
+    }
     const cached = this.modules.get(file)
     if (cached) return cached.exports
     const module: LoadedModule = { exports: {} }
@@ -89,6 +98,11 @@ export class Sandbox {
     for (const timer of this.intervals) clearInterval(timer)
     this.timers.clear()
     this.intervals.clear()
+  }
+
+  /** The subpackage root a file of the build belongs to; null for the main package. */
+  private packageOf(file: string): string | null {
+    return (this.options.subPackageRoots ?? []).find((root) => file.startsWith(`${root}/`)) ?? null
   }
 
   private resolve(request: string, from: string): string {
