@@ -3,18 +3,8 @@ import { developmentOpenid } from '../services/devIdentity'
 import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
 import { safeFileName } from './fileName'
 
-export type {
-  AddCardOutcome,
-  CardPackHost,
-  ExportedFile,
-  FileExportHost,
-  FileHandoverOutcome,
-  PlatformCapabilities,
-  PrivacyAnswer,
-  ScannerHost,
-  ScanOutcome,
-  WechatPrivacyHost,
-} from './types'
+// Every variant of this module answers with the same types.
+export type * from './types'
 
 interface WalletAnswer {
   errcode?: number

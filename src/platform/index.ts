@@ -1,18 +1,8 @@
 import { scanWithCamera } from './scan'
 import type { CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
 
-export type {
-  AddCardOutcome,
-  CardPackHost,
-  ExportedFile,
-  FileExportHost,
-  FileHandoverOutcome,
-  PlatformCapabilities,
-  PrivacyAnswer,
-  ScannerHost,
-  ScanOutcome,
-  WechatPrivacyHost,
-} from './types'
+// Every variant of this module answers with the same types.
+export type * from './types'
 
 /** Neutral default (Alipay, ByteDance and any other target): no card pack, no cloud call. */
 export const cardPack: CardPackHost | null = null

@@ -4,18 +4,8 @@ import { safeFileName } from './fileName'
 import { scanWithCamera } from './scan'
 import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, PrivacyAnswer, ScannerHost, WechatPrivacyHost } from './types'
 
-export type {
-  AddCardOutcome,
-  CardPackHost,
-  ExportedFile,
-  FileExportHost,
-  FileHandoverOutcome,
-  PlatformCapabilities,
-  PrivacyAnswer,
-  ScannerHost,
-  ScanOutcome,
-  WechatPrivacyHost,
-} from './types'
+// Every variant of this module answers with the same types.
+export type * from './types'
 
 /** The real card pack: `wx.addCard` / `wx.openCard` (a verified mini-program bound to the card's Official Account). */
 const wechatCardPack: CardPackHost = {

@@ -8,9 +8,8 @@ import type { MyRoles, ScanAnswer } from '../../cloud/src/api/models'
 import CheckinPage from '../../src/staff/checkin'
 import { initialCheckinState, useCheckinStore } from '../../src/stores/checkin'
 import { initialRolesState, useRolesStore } from '../../src/stores/roles'
-import { getStorageSync, queueScan, request, resetTaroStub, scanCode, setRouterParams, setStorageSync } from './taroStub'
+import { getStorageSync, queueScan, request, resetTaroStub, scanCode, setRouterParams, setStorageSync } from '../support/taro'
 
-jest.mock('@tarojs/taro', () => jest.requireActual('./taroStub'))
 
 const CODE = '123456789012345674'
 const SESSION = { id: 's1', name: '第一场', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z' }

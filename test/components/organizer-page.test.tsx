@@ -8,9 +8,8 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import type { EventStats, IdRefusalView, StaffMember } from '../../cloud/src/api/models'
 import DeskPage, { STATS_REFRESH_MS } from '../../src/staff/desk'
 import { initialOrganizerState, useOrganizerStore } from '../../src/stores/organizer'
-import { request, resetTaroStub, setRouterParams, showModal, showToast } from './taroStub'
+import { request, resetTaroStub, setRouterParams, showModal, showToast } from '../support/taro'
 
-jest.mock('@tarojs/taro', () => jest.requireActual('./taroStub'))
 
 const mockHandOver = jest.fn(async (_file: { filename: string; content: string }) => ({ outcome: 'done' as const }))
 jest.mock('../../src/platform', () => ({

@@ -7,9 +7,8 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import type { MyRoles } from '../../cloud/src/api/models'
 import WorkbenchPage from '../../src/pages/organizer'
 import { initialRolesState, useRolesStore } from '../../src/stores/roles'
-import { getStorageSync, navigateTo, request, resetTaroStub, setClipboardData, setStorageSync } from './taroStub'
+import { getStorageSync, navigateTo, request, resetTaroStub, setClipboardData, setStorageSync } from '../support/taro'
 
-jest.mock('@tarojs/taro', () => jest.requireActual('./taroStub'))
 
 /** roles.mine answered as the caller's identity (the dev id in storage) says. */
 function rolesBackend(rolesFor: (openid: string) => MyRoles) {

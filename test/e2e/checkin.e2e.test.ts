@@ -11,13 +11,12 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Page } from 'playwright-core'
 import type { TicketView } from '../../cloud/src/api/models'
-import { adminDb, seedEvent } from '../support/adminDb'
+import { adminDb, doorEvent, seedEvent } from '../support/adminDb'
 import { CONSENT } from '../support/consent'
 import { startLocalStack, type LocalStack } from '../support/localStack'
 import { launchPeople, SCREENSHOT_DIR, type LaunchedPeople } from './support/browser'
 import { serveH5, type H5Server } from './support/h5Server'
 
-const MIN = 60_000
 let stack: LocalStack
 let people: LaunchedPeople
 let h5: H5Server
@@ -25,23 +24,12 @@ let ticket: TicketView
 
 beforeAll(async () => {
   stack = await startLocalStack({ maxInstances: 2, functionEnv: { TICKETCARD_ORGANIZERS: 'dev_organizer' } })
-  const now = Date.now()
   // One session starting in 30 minutes: inside the default entry window (from 60 minutes before).
-  await seedEvent(adminDb(stack.adminUrl), {
-    id: 'e2e-door',
-    title: '江边音乐会',
-    venue: '滨江草坪',
-    description: '',
-    reservation: { opensAt: new Date(now - 60 * MIN).toISOString(), closesAt: new Date(now + 20 * MIN).toISOString() },
-    limits: { perSession: 1, perEvent: 1 },
-    idNumber: 'off',
-    entry: { mode: 'single' },
-    sessions: [{ id: 'e2e-door-s1', name: '晚场', startsAt: new Date(now + 30 * MIN).toISOString(), endsAt: new Date(now + 150 * MIN).toISOString(), capacity: 4 }],
-  })
+  await seedEvent(adminDb(stack.adminUrl), doorEvent('e2e-door', { capacity: 4, limits: { perSession: 1, perEvent: 1 } }))
   const reserved = await stack.call<TicketView>(
     'attendee',
     'reservation.reserve',
-    { sessionId: 'e2e-door-s1', requestId: 'req-e2e-door-1', attendee: { name: '王小明', phone: '13700001111' }, consent: CONSENT },
+    { sessionId: 'e2e-door-s', requestId: 'req-e2e-door-1', attendee: { name: '王小明', phone: '13700001111' }, consent: CONSENT },
     'dev_e2e_attendee',
   )
   if (!reserved.ok) throw new Error(JSON.stringify(reserved.error))
@@ -128,8 +116,8 @@ test('organizer adds staff; staff checks a ticket in by hand: green, then amber;
   await shot(staff, '5-already-admitted')
 
   // The desk reads its figures again (every 10 s); one check-in, drawn in the chart.
-  await organizer.getByTestId('figures-e2e-door-s1').filter({ hasText: '1已入场' }).waitFor({ timeout: 15_000 })
-  expect(await organizer.getByTestId('figures-e2e-door-s1').textContent()).toBe('1已预约0已取消1已入场3余票')
+  await organizer.getByTestId('figures-e2e-door-s').filter({ hasText: '1已入场' }).waitFor({ timeout: 15_000 })
+  expect(await organizer.getByTestId('figures-e2e-door-s').textContent()).toBe('1已预约0已取消1已入场3余票')
   const checkedInBar = organizer.locator('.fill-chart__bar--checked-in').last()
   expect(await checkedInBar.evaluate((element) => (element as HTMLElement).style.width)).toBe('25%')
   expect((await checkedInBar.boundingBox())?.width).toBeGreaterThan(50)

@@ -7,7 +7,7 @@
  * folder, `wx.shareFileMessage` from the tap). Someone who is nobody's staff sees their own id.
  */
 import type { TicketView } from '../../cloud/src/api/models'
-import { seedEvent } from '../support/adminDb'
+import { doorEvent, seedEvent } from '../support/adminDb'
 import { CONSENT } from '../support/consent'
 import type { MiniProgram, PageHandle } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
@@ -16,34 +16,18 @@ const ORGANIZER = 'o_harness_desk_organizer'
 const STAFF = 'o_harness_gate_staff'
 const ATTENDEE = 'o_harness_door_attendee'
 const EVENT_ID = 'mp-door'
-const MIN = 60_000
 let env: MiniProgramStack
 let ticket: TicketView
-
-/** An event whose one session starts in 30 minutes: inside the default entry window (60 minutes before). */
-function doorEvent() {
-  const now = Date.now()
-  return {
-    id: EVENT_ID,
-    title: '江边音乐会',
-    venue: '滨江草坪',
-    description: '',
-    reservation: { opensAt: new Date(now - 60 * MIN).toISOString(), closesAt: new Date(now + 20 * MIN).toISOString() },
-    limits: { perSession: 1, perEvent: 1 },
-    idNumber: 'off',
-    entry: { mode: 'single' },
-    sessions: [{ id: 'mp-door-s1', name: '晚场', startsAt: new Date(now + 30 * MIN).toISOString(), endsAt: new Date(now + 150 * MIN).toISOString(), capacity: 40 }],
-  }
-}
 
 beforeAll(async () => {
   announceTarget('weapp', 'staff check-in and the organizer desk')
   env = await startMiniProgramStack({ functionEnv: { TICKETCARD_ORGANIZERS: ORGANIZER } })
-  await seedEvent(env.db, doorEvent())
+  // One session starting in 30 minutes: inside the default entry window (60 minutes before).
+  await seedEvent(env.db, doorEvent(EVENT_ID, { capacity: 40, limits: { perSession: 1, perEvent: 1 } }))
   const reserved = await env.stack.call<TicketView>(
     'attendee',
     'reservation.reserve',
-    { sessionId: 'mp-door-s1', requestId: 'req-mp-door-1', attendee: { name: '王小明', phone: '13700001111' }, consent: CONSENT },
+    { sessionId: 'mp-door-s', requestId: 'req-mp-door-1', attendee: { name: '王小明', phone: '13700001111' }, consent: CONSENT },
     ATTENDEE,
   )
   if (!reserved.ok) throw new Error(JSON.stringify(reserved.error))

@@ -61,3 +61,31 @@ export function openEvent(id: string, sessions: Array<{ id: string; capacity: nu
     ...overrides,
   }
 }
+
+export interface DoorEventOptions {
+  /** The event file's entry rules (default: single entry, the default window). */
+  entry?: Record<string, unknown>
+  /** When the one session starts, from now: 30 by default, inside the default entry window. */
+  startsInMinutes?: number
+  minutes?: number
+  capacity?: number
+  limits?: { perSession: number; perEvent: number }
+}
+
+/** An event open for reservation now whose one session, `<id>-s`, is about to start: the door's tests. */
+export function doorEvent(id: string, options: DoorEventOptions = {}) {
+  const minute = 60_000
+  const now = Date.now()
+  const startsAt = now + (options.startsInMinutes ?? 30) * minute
+  return {
+    id,
+    title: '江边音乐会',
+    venue: '滨江草坪',
+    description: '',
+    reservation: { opensAt: new Date(now - 60 * minute).toISOString(), closesAt: new Date(now + 1440 * minute).toISOString() },
+    limits: options.limits ?? { perSession: 5, perEvent: 5 },
+    idNumber: 'off',
+    entry: options.entry ?? {},
+    sessions: [{ id: `${id}-s`, name: '晚场', startsAt: new Date(startsAt).toISOString(), endsAt: new Date(startsAt + (options.minutes ?? 120) * minute).toISOString(), capacity: options.capacity ?? 50 }],
+  }
+}

@@ -10,6 +10,7 @@ import { enqueueInTransaction, jobRecord } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { consumeRateLimit, perMinute } from './rateLimit'
 import { COLLECTIONS, type CheckinRecord, type EntryPolicy, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { requireOpenid } from './reserve'
 import { requireStaff, worksAt, type StaffScope } from './roles'
 import { isWellFormedTicketCode } from './ticketCode'
 import { withTransaction, type Transaction } from './transaction'
@@ -169,14 +170,18 @@ async function denyUnknown(ctx: CallContext, scan: ScanContext): Promise<Checkin
  */
 export async function scanTicket(ctx: CallContext, payload: unknown): Promise<ScanAnswer> {
   const { code, nonce, gate } = parsePayload(scanSchema, payload)
-  const scope = await requireStaff(ctx)
-  const scan: ScanContext = { scope, nonce, gate, id: checkinId(scope.openid, nonce) }
+  const id = checkinId(requireOpenid(ctx), nonce)
+  // Independent reads, at once: who scans, whether this scan was answered before, the ticket (the
+  // check digit catches a mistyped code before any lookup).
+  const [scope, earlier, [ticket]] = await Promise.all([
+    requireStaff(ctx),
+    getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, id),
+    isWellFormedTicketCode(code) ? findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }) : Promise.resolve([]),
+  ])
+  const scan: ScanContext = { scope, nonce, gate, id }
   const sessionOf = (record: CheckinRecord) => (record.sessionId ? getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, record.sessionId) : Promise.resolve(null))
-  const earlier = await getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, scan.id)
   if (earlier) return answerOf(earlier, await sessionOf(earlier))
 
-  // The check digit catches a mistyped code before any lookup.
-  const [ticket] = isWellFormedTicketCode(code) ? await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }) : []
   try {
     if (!ticket || !worksAt(scope, ticket.eventId)) return answerOf(await denyUnknown(ctx, scan), null)
     const [session, event] = await Promise.all([

@@ -1,4 +1,5 @@
 /** What the collections hold. Dates are stored as BSON dates; ids are strings we choose. */
+import type { EntryPolicyView } from '../api/models'
 
 export const COLLECTIONS = {
   events: 'events',
@@ -36,14 +37,8 @@ export interface EventRecord {
   updatedAt: Date
 }
 
-/** The event's entry rules (see EntryPolicyView); null limits are no limit. */
-export interface EntryPolicy {
-  mode: 'single' | 'multiple'
-  maxEntries: number | null
-  perDay: number | null
-  minMinutesBetween: number | null
-  opensMinutesBefore: number
-  closesMinutesAfter: number
+/** The event's entry rules: what the app is shown, and whether the first entry consumes the WeChat card. */
+export interface EntryPolicy extends EntryPolicyView {
   /** Consume the WeChat card (when in the card pack) at the first entry, through the outbox. */
   consumeCard: boolean
 }

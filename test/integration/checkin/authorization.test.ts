@@ -74,7 +74,7 @@ it('those who may, can: staff scan; the event’s organizer and the configured o
       expect(await stack.call(fn, action, body(), organizer)).toMatchObject({ ok: true })
     }
   }
-  expect(await stack.call('organizer', 'roles.mine', {}, STAFF_A)).toEqual({ ok: true, data: { openid: STAFF_A, events: [{ id: 'authz-a', title: '检票测试', role: 'staff' }] } })
+  expect(await stack.call('organizer', 'roles.mine', {}, STAFF_A)).toEqual({ ok: true, data: { openid: STAFF_A, events: [{ id: 'authz-a', title: '江边音乐会', role: 'staff' }] } })
   expect(await stack.call('organizer', 'roles.mine', {}, 'authz_attendee')).toEqual({ ok: true, data: { openid: 'authz_attendee', events: [] } })
   // An organizer takes staff off the event; then they are refused at the gate.
   expect(await stack.call('organizer', 'staff.remove', { eventId: 'authz-a', openid: STAFF_A }, ORGANIZER_A)).toMatchObject({ ok: true, data: { staff: [expect.objectContaining({ openid: 'someone_new' })] } })

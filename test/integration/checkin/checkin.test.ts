@@ -147,7 +147,7 @@ describe("the organizer's view", () => {
     expect(admittedRow).toContain('137****1111')
     expect(admittedRow).not.toContain('13700001111')
     expect(checkins.rows).toBe(1)
-    expect(checkins.csv).toContain(`${ticket.code},第一场,王**,东门,${STAFF},入场`)
+    expect(checkins.csv).toContain(`${ticket.code},晚场,王**,东门,${STAFF},入场`)
 
     // Full phone numbers only when asked, and every export is on record.
     const full = await stack.call<{ reservations: ExportFile }>('organizer', 'organizer.export', { eventId: 'door-stats', fullPhone: true }, ORGANIZER)

@@ -1,29 +1,14 @@
 import type { ScanAnswer, TicketView } from '../../../cloud/src/api/models'
 import type { ApiResult } from '../../../cloud/src/api/envelope'
-import { seedEvent, type Db } from '../../support/adminDb'
+import { doorEvent, seedEvent, type Db } from '../../support/adminDb'
 import { CONSENT } from '../../support/consent'
 import type { LocalStack } from '../../support/localStack'
 
-const MIN = 60_000
 let counter = 0
 
-/**
- * An event open for reservation now whose one session starts `startsInMinutes` from now and lasts
- * `minutes`, with the given entry rules.
- */
+/** Seeds `doorEvent` (see test/support/adminDb.ts) with these entry rules and times. */
 export async function seedDoorEvent(db: Db, id: string, entry: Record<string, unknown>, startsInMinutes = 30, minutes = 120, capacity = 50) {
-  const now = Date.now()
-  const file = {
-    id,
-    title: '检票测试',
-    venue: '测试场馆',
-    description: '',
-    reservation: { opensAt: new Date(now - 60 * MIN).toISOString(), closesAt: new Date(now + 1440 * MIN).toISOString() },
-    limits: { perSession: 5, perEvent: 5 },
-    idNumber: 'off',
-    entry,
-    sessions: [{ id: `${id}-s`, name: '第一场', startsAt: new Date(now + startsInMinutes * MIN).toISOString(), endsAt: new Date(now + (startsInMinutes + minutes) * MIN).toISOString(), capacity }],
-  }
+  const file = doorEvent(id, { entry, startsInMinutes, minutes, capacity })
   await seedEvent(db, file)
   return file
 }
