@@ -29,6 +29,7 @@ module.exports = {
       displayName: 'dom',
       testEnvironment: 'jsdom',
       testMatch: ['<rootDir>/test/components/**/*.test.tsx'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/frozenDate.ts'],
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@tarojs/components$': '<rootDir>/test/support/components.ts',

@@ -46,6 +46,8 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
     plugins: [],
     defineConstants: {
       API_BASE: JSON.stringify(apiBaseFor(process.env.TARO_ENV)),
+      // weapp: which CloudBase environment `wx.cloud.init` uses; unset, the mini-program's default one.
+      CLOUD_ENV: JSON.stringify(process.env.TICKETCARD_CLOUD_ENV ?? ''),
       // The simulator's wallet as the card pack, on H5: never in a production build.
       DEV_BACKEND: JSON.stringify(devBackendBuild || mode === 'development' || process.env.NODE_ENV === 'development'),
     },
@@ -82,6 +84,12 @@ export default defineConfig<'webpack5'>(async (merge, { mode }) => {
         chunkFilename: 'css/[name].[contenthash:8].css',
       },
       router: { mode: 'hash' },
+      // Every page in the one bundle the first visit loads: a page opened later needs no chunk
+      // from the server, so a lost connection can break a request (which the page handles) but
+      // never a tap on a link (a chunk-load error, which nothing can recover from).
+      webpackChain(chain, webpack) {
+        chain.plugin('single-bundle').use(webpack.optimize.LimitChunkCountPlugin, [{ maxChunks: 1 }])
+      },
       compile: { include: [sharedContract] },
       postcss: {
         autoprefixer: { enable: true, config: {} },

@@ -7,10 +7,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 
 const root = path.resolve(__dirname, '..')
-/** `h5-dev` is the H5 app wired to the local development backend: what the browser tests serve. */
-const targets = ['weapp', 'h5', 'h5-dev', 'alipay', 'tt'] as const
+/**
+ * `<target>-dev` is that target wired to the local development backend: `h5-dev` is what the
+ * browser tests serve; `alipay-dev` and `tt-dev` are the only Alipay and ByteDance builds that can
+ * reserve (production ones have no sign-in yet), so the harness runs their form on them.
+ */
+const targets = ['weapp', 'h5', 'h5-dev', 'alipay', 'alipay-dev', 'tt', 'tt-dev'] as const
 const WEAPP_MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024
-const WEAPP_MAIN_PACKAGE_GOAL = 600 * 1024
+const WEAPP_MAIN_PACKAGE_GOAL = 450 * 1024
 
 /** Bytes under `dir`, leaving out the top-level folders named in `skip` (subpackages). */
 function folderBytes(dir: string, skip: string[] = []): number {

@@ -7,6 +7,7 @@ export default defineAppConfig({
     'pages/event/index',
     'pages/tickets/index',
     'pages/organizer/index',
+    'pages/event-detail/index',
     'pages/reserve/index',
     'pages/ticket/index',
     'pages/privacy/index',
@@ -26,10 +27,27 @@ export default defineAppConfig({
     selectedColor: '#c2410c',
     backgroundColor: '#ffffff',
     borderStyle: 'black',
+    // Icons are PNGs rendered from the SVGs beside them (`npm run icons`): WeChat takes no SVG and no
+    // network image here, and wants 81×81 px, ≤ 40 KB, in `color` and `selectedColor`.
     list: [
-      { pagePath: 'pages/event/index', text: TAB_LABELS.event },
-      { pagePath: 'pages/tickets/index', text: TAB_LABELS.tickets },
-      { pagePath: 'pages/organizer/index', text: TAB_LABELS.organizer },
+      {
+        pagePath: 'pages/event/index',
+        text: TAB_LABELS.event,
+        iconPath: 'assets/tabbar/event.png',
+        selectedIconPath: 'assets/tabbar/event-selected.png',
+      },
+      {
+        pagePath: 'pages/tickets/index',
+        text: TAB_LABELS.tickets,
+        iconPath: 'assets/tabbar/tickets.png',
+        selectedIconPath: 'assets/tabbar/tickets-selected.png',
+      },
+      {
+        pagePath: 'pages/organizer/index',
+        text: TAB_LABELS.organizer,
+        iconPath: 'assets/tabbar/organizer.png',
+        selectedIconPath: 'assets/tabbar/organizer-selected.png',
+      },
     ],
   },
   // WeChat: the app collects personal information, so WeChat's privacy authorization applies

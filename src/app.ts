@@ -1,5 +1,6 @@
 import { type PropsWithChildren } from 'react'
-import { useLaunch } from '@tarojs/taro'
+import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro'
+import { ROUTES } from './navigation'
 import { initPlatform } from './platform'
 import { initPrivacyAuthorization } from './stores/privacy'
 import './app.css'
@@ -8,6 +9,11 @@ function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     initPlatform()
     initPrivacyAuthorization()
+  })
+  // An old share or a mistyped path: the events page, not a blank screen. WeChat requires the
+  // redirect to happen inside this callback.
+  usePageNotFound(() => {
+    void Taro.reLaunch({ url: ROUTES.events })
   })
   return children
 }

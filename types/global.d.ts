@@ -7,6 +7,8 @@ declare module '*.css'
 declare const API_BASE: string
 /** True in builds wired to the local development backend (dev identity, simulator wallet). */
 declare const DEV_BACKEND: boolean
+/** The CloudBase environment id weapp's cloud call uses (`TICKETCARD_CLOUD_ENV`); empty: WeChat's default environment. */
+declare const CLOUD_ENV: string
 
 declare namespace NodeJS {
   interface ProcessEnv {

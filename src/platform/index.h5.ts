@@ -83,6 +83,7 @@ export const fileExport: FileExportHost | null = browserDownload
 
 /** Browsers have neither the card pack nor a native scanner; the in-app QR ticket always works. */
 export const capabilities: PlatformCapabilities = {
+  signedIn: DEV_BACKEND,
   cardPack: cardPack !== null,
   scanCode: scanner !== null,
   subscribeMessage: false,

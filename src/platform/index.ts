@@ -17,6 +17,7 @@ export const scanner: ScannerHost | null = { scan: scanWithCamera }
 export const fileExport: FileExportHost | null = null
 
 export const capabilities: PlatformCapabilities = {
+  signedIn: DEV_BACKEND,
   cardPack: false,
   scanCode: scanner !== null,
   subscribeMessage: false,

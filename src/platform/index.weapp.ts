@@ -112,12 +112,16 @@ function wechatFileExport(wx: WxFileApi): FileExportHost {
 export const fileExport: FileExportHost | null = Taro.canIUse('shareFileMessage') ? wechatFileExport(Taro as unknown as WxFileApi) : null
 
 export const capabilities: PlatformCapabilities = {
+  signedIn: true,
   cardPack: cardPack !== null,
   scanCode: scanner !== null,
   subscribeMessage: Taro.canIUse('requestSubscribeMessage'),
 }
 
-/** Cloud call needs `wx.cloud.init` once, before the first callFunction. */
+/**
+ * Cloud call needs `wx.cloud.init` once, before the first callFunction: in the environment named
+ * at build time (`TICKETCARD_CLOUD_ENV`), else the one WeChat DevTools and the phone default to.
+ */
 export function initPlatform(): void {
-  Taro.cloud.init({ traceUser: true })
+  Taro.cloud.init({ traceUser: true, ...(CLOUD_ENV ? { env: CLOUD_ENV } : {}) })
 }

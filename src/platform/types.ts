@@ -1,5 +1,12 @@
 /** WeChat-only abilities, behind one interface so every target builds and degrades honestly. */
 export interface PlatformCapabilities {
+  /**
+   * The backend knows who the caller is: WeChat's cloud call supplies OPENID. Other targets have
+   * no sign-in yet, so only their development builds (the local gateway's development identity)
+   * can reserve, list tickets or staff a gate; their production builds show events and send
+   * people to WeChat.
+   */
+  signedIn: boolean
   /** wx.addCard / wx.openCard: the WeChat card pack. */
   cardPack: boolean
   /** Native QR scanning for staff check-in. */

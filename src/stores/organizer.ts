@@ -2,7 +2,7 @@ import { create } from 'zustand'
 import type { ApiError } from '../../cloud/src/api/errors'
 import type { EventStats, ExportFile, IdRefusalView, StaffMember } from '../../cloud/src/api/models'
 import { callAction } from '../services/api'
-import type { LoadStatus } from './events'
+import type { LoadStatus } from './loadStatus'
 
 interface RefusalList {
   status: LoadStatus

@@ -3,7 +3,7 @@ import type { ApiError } from '../../cloud/src/api/errors'
 import type { TicketView } from '../../cloud/src/api/models'
 import { cardPack } from '../platform'
 import { callAction } from '../services/api'
-import type { LoadStatus } from './events'
+import type { Freshness, LoadStatus } from './loadStatus'
 
 /** How a card-pack step ended, for the page to say so (a closed sheet says nothing). */
 export type CardPackResult =
@@ -20,6 +20,10 @@ interface State {
   /** The caller's tickets, newest first, as last listed. */
   order: string[]
   error: ApiError | null
+  /** When the list last arrived. */
+  updatedAt: string | null
+  /** When each ticket last arrived from the backend, for the ticket page's stale notice. */
+  loadedAt: Record<string, string>
   /** Ids of tickets with a cancel in flight, so the button cannot fire twice. */
   cancelling: Record<string, boolean>
   /** Ids of tickets whose personal data is being erased. */
@@ -47,19 +51,26 @@ interface Actions {
 
 export type TicketsStore = State & Actions
 
-export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, cancelling: {}, erasing: {}, carding: {}, cardPending: {} }
+export const initialTicketsState: State = { status: 'idle', byId: {}, order: [], error: null, updatedAt: null, loadedAt: {}, cancelling: {}, erasing: {}, carding: {}, cardPending: {} }
 
 const failed = (error: ApiError | null): CardPackResult => ({ kind: 'failed', error })
 
 export const useTicketsStore = create<TicketsStore>()((set, get) => ({
   ...initialTicketsState,
   loadMine: async () => {
-    set({ status: 'loading', error: null })
+    if (get().status === 'loading') return
+    // The last list stays on screen while this one loads, and after it fails.
+    set({ status: 'loading' })
     const result = await callAction('tickets.mine', {})
     if (!result.ok) return set({ status: 'error', error: result.error })
+    const now = new Date().toISOString()
     const byId = { ...get().byId }
-    for (const ticket of result.data.tickets) byId[ticket.id] = ticket
-    set({ status: 'ready', byId, order: result.data.tickets.map((t) => t.id) })
+    const loadedAt = { ...get().loadedAt }
+    for (const ticket of result.data.tickets) {
+      byId[ticket.id] = ticket
+      loadedAt[ticket.id] = now
+    }
+    set({ status: 'ready', error: null, updatedAt: now, byId, loadedAt, order: result.data.tickets.map((t) => t.id) })
   },
   loadOne: async (ticketId) => {
     const result = await callAction('tickets.get', { ticketId })
@@ -72,6 +83,9 @@ export const useTicketsStore = create<TicketsStore>()((set, get) => ({
     set({ cancelling: { ...get().cancelling, [ticketId]: true } })
     const result = await callAction('tickets.cancel', { ticketId })
     set({ cancelling: { ...get().cancelling, [ticketId]: false } })
+    // A retry after an answer that never arrived: the first cancel went through, which is what
+    // the person asked for. Show the cancelled ticket rather than an error.
+    if (!result.ok && result.error.code === 'ALREADY_CANCELLED') return get().loadOne(ticketId)
     if (!result.ok) return result.error
     get().remember(result.data)
     return null
@@ -85,7 +99,7 @@ export const useTicketsStore = create<TicketsStore>()((set, get) => ({
     get().remember(result.data)
     return null
   },
-  remember: (ticket) => set({ byId: { ...get().byId, [ticket.id]: ticket } }),
+  remember: (ticket) => set({ byId: { ...get().byId, [ticket.id]: ticket }, loadedAt: { ...get().loadedAt, [ticket.id]: new Date().toISOString() } }),
   loadFromCard: async (cardId, encryptCode) => {
     const result = await callAction('tickets.fromCard', { cardId, encryptCode })
     if (!result.ok) return { error: result.error }
@@ -130,5 +144,7 @@ export const selectIsCancelling = (ticketId: string) => (s: TicketsStore): boole
 export const selectIsErasing = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.erasing[ticketId])
 export const selectTicketsStatus = (s: TicketsStore): LoadStatus => s.status
 export const selectTicketsError = (s: TicketsStore): ApiError | null => s.error
+export const selectTicketsFreshness = (s: TicketsStore): Freshness => ({ status: s.status, error: s.error, updatedAt: s.updatedAt })
+export const selectLoadedAt = (ticketId: string) => (s: TicketsStore): string | null => s.loadedAt[ticketId] ?? null
 export const selectOrder = (s: TicketsStore): string[] => s.order
 export const selectById = (s: TicketsStore): Record<string, TicketView> => s.byId

@@ -272,3 +272,18 @@ describe('who may use the page', () => {
     expect(Object.keys(scans()[0]).sort()).toEqual(['code', 'gate', 'nonce'])
   })
 })
+
+describe('before the page knows what the person staffs', () => {
+  it('shows loading, then a failure to learn the roles as an error with a retry that recovers', async () => {
+    let rolesAnswer: Answer | 'network-failure' = 'network-failure'
+    backend({ 'roles.mine': () => rolesAnswer })
+    render(<CheckinPage />)
+    expect(screen.getByTestId('loading')).toBeTruthy()
+    expect((await screen.findByTestId('load-error')).textContent).toContain('网络不给力')
+    expect(screen.queryByText('扫码检票')).toBeNull()
+
+    rolesAnswer = { ok: true, data: staffRoles }
+    fireEvent.click(screen.getByText('重试'))
+    expect(await screen.findByText('城市博物馆夜场开放')).toBeTruthy()
+  })
+})

@@ -122,6 +122,27 @@ describe('live figures', () => {
     expect(calls('organizer.stats')).toHaveLength(2)
   })
 
+  it('keeps the last figures when a refresh fails, marked as possibly out of date, with a retry', async () => {
+    jest.useFakeTimers()
+    let failing = false
+    deskBackend({ 'organizer.stats': () => (failing ? { ok: false, error: { code: 'INTERNAL', message: 'boom', retryable: true } } : { ok: true, data: stats }) })
+    render(<DeskPage />)
+    expect((await screen.findByTestId('figures-s1')).textContent).toContain('60已入场')
+
+    failing = true
+    await act(async () => {
+      jest.advanceTimersByTime(STATS_REFRESH_MS)
+    })
+    const stale = await screen.findByTestId('stale-notice')
+    expect(stale.textContent).toContain('系统开小差了')
+    expect(stale.textContent).toContain('下面是 19:05:08 的信息')
+    expect(screen.getByTestId('figures-s1').textContent).toContain('60已入场')
+
+    failing = false
+    fireEvent.click(screen.getByText('重试'))
+    await waitFor(() => expect(screen.queryByTestId('stale-notice')).toBeNull())
+  })
+
   it('tells someone who does not organize the event, and asks no more', async () => {
     jest.useFakeTimers()
     deskBackend({

@@ -1,9 +1,9 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import TicketPage from '../../src/pages/ticket'
 import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
 import { sampleEvent } from './fixtures'
-import { request, resetTaroStub, setRouterParams, showModal, showToast } from '../support/taro'
+import { request, resetTaroStub, setRouterParams, showModal, showToast, switchTab } from '../support/taro'
 import type { TicketView } from '../../cloud/src/api/models'
 
 const ticket: TicketView = {
@@ -52,18 +52,68 @@ describe('ticket detail', () => {
     await Promise.resolve()
     expect(request).toHaveBeenCalledTimes(1)
 
+    // The dialog names the action: a destructive answer is never a bare 确定.
+    expect(showModal.mock.calls[0][0]).toMatchObject({ title: '取消这张票？', cancelText: '保留', confirmText: '取消预约', confirmColor: '#b91c1c' })
+
     showModal.mockResolvedValueOnce({ confirm: true, cancel: false })
     request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: { ...ticket, status: 'cancelled', cancellable: false } } })
     fireEvent.click(screen.getByText('取消预约'))
     expect(await screen.findByText('已取消')).toBeTruthy()
+    expect(document.querySelector('.ticket--inactive')).not.toBeNull()
     expect(request.mock.calls[1][0].data).toEqual({ action: 'tickets.cancel', payload: { ticketId: 'tabc' } })
     expect(screen.queryByText('取消预约')).toBeNull()
   })
 
-  it('says so when the ticket is not the caller’s or does not exist', async () => {
+  it('says so when the ticket is not the caller’s or does not exist, with the ways on', async () => {
     request.mockResolvedValueOnce({ statusCode: 200, data: { ok: false, error: { code: 'NOT_FOUND', message: 'no ticket' } } })
     render(<TicketPage />)
-    expect(await screen.findByText('没有找到相关内容')).toBeTruthy()
+    expect((await screen.findByTestId('not-found')).textContent).toContain('找不到这张票')
+    fireEvent.click(screen.getByText('我的票'))
+    expect(switchTab).toHaveBeenCalledWith({ url: '/pages/tickets/index' })
+    fireEvent.click(screen.getByText('查看全部活动'))
+    expect(switchTab).toHaveBeenCalledWith({ url: '/pages/event/index' })
+  })
+
+  it('opened without a ticket id, says so in its own words (not a form error) and asks nothing', async () => {
+    setRouterParams({})
+    render(<TicketPage />)
+    const message = screen.getByTestId('not-found')
+    expect(message.textContent).toContain('没有指定票券')
+    expect(message.textContent).not.toContain('填写的信息有误')
+    expect(request).not.toHaveBeenCalled()
+  })
+
+  it('shows loading while the ticket is asked for, then an error with a retry that recovers', async () => {
+    let answer: (value: { statusCode: number; data: unknown }) => void = () => undefined
+    request.mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    render(<TicketPage />)
+    expect(screen.getByTestId('loading')).toBeTruthy()
+    await waitFor(() => expect(request).toHaveBeenCalled())
+    // A failed connection is retried once by itself; the second failure reaches the page.
+    request.mockRejectedValueOnce(new Error('request:fail'))
+    await act(async () => answer({ statusCode: 503, data: null }))
+    expect((await screen.findByTestId('load-error')).textContent).toContain('网络不给力')
+
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: ticket } })
+    fireEvent.click(screen.getByText('重试'))
+    expect(await screen.findByTestId('ticket-qr')).toBeTruthy()
+    expect(screen.queryByTestId('load-error')).toBeNull()
+  })
+
+  it('keeps showing a ticket it has, marked stale, when the refresh fails; a retry clears the mark', async () => {
+    useTicketsStore.getState().remember(ticket)
+    request.mockRejectedValue(new Error('request:fail'))
+    render(<TicketPage />)
+    expect(screen.getByTestId('ticket-qr')).toBeTruthy()
+    const stale = await screen.findByTestId('stale-notice')
+    // When the shown data arrived, in China time (the frozen test clock: 08:00 UTC).
+    expect(stale.textContent).toContain('16:00:00')
+
+    request.mockReset()
+    request.mockResolvedValueOnce({ statusCode: 200, data: { ok: true, data: { ...ticket, entries: { used: 1, firstAt: '2026-11-30T07:59:00Z', lastAt: '2026-11-30T07:59:00Z' } } } })
+    fireEvent.click(screen.getByText('重试'))
+    await waitFor(() => expect(screen.queryByTestId('stale-notice')).toBeNull())
+    expect(screen.getByTestId('ticket-status').textContent).toBe('已入场')
   })
 })
 

@@ -14,7 +14,7 @@ import type { TicketView } from '../../cloud/src/api/models'
 import { adminDb, doorEvent, seedEvent } from '../support/adminDb'
 import { CONSENT } from '../support/consent'
 import { startLocalStack, type LocalStack } from '../support/localStack'
-import { launchPeople, SCREENSHOT_DIR, type LaunchedPeople } from './support/browser'
+import { launchPeople, PHONE_VIEWPORT, SCREENSHOT_DIR, type LaunchedPeople } from './support/browser'
 import { serveH5, type H5Server } from './support/h5Server'
 
 let stack: LocalStack
@@ -104,14 +104,14 @@ test('organizer adds staff; staff checks a ticket in by hand: green, then amber;
   expect(green).toContain('王**')
   expect(green).toContain('已入场 1 次')
   const box = await staff.getByTestId('scan-result').boundingBox()
-  expect(box).toMatchObject({ x: 0, y: 0, width: 390 })
+  expect(box).toMatchObject({ x: 0, y: 0, width: PHONE_VIEWPORT.width })
   await shot(staff, '4-admitted')
 
   await staff.getByText('继续检票').click()
   await staff.locator('input[name="code"]').fill(ticket.code)
   await staff.getByText('核验', { exact: true }).click()
   await visible(staff, '已入场过')
-  expect(await background(staff)).toBe('rgb(217, 119, 6)')
+  expect(await background(staff)).toBe('rgb(180, 83, 9)')
   expect((await staff.getByTestId('scan-result').textContent()) ?? '').toMatch(/首次入场\d+月\d+日 \d\d:\d\d/)
   await shot(staff, '5-already-admitted')
 

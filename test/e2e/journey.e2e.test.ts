@@ -4,6 +4,7 @@ import { adminDb, openEvent, seedEvent, sessionState } from '../support/adminDb'
 import { startLocalStack, type LocalStack } from '../support/localStack'
 import { launchBrowser, SCREENSHOT_DIR, type LaunchedBrowser } from './support/browser'
 import { serveH5, type H5Server } from './support/h5Server'
+import { confirmModal } from './support/modal'
 
 let stack: LocalStack
 let browser: LaunchedBrowser
@@ -85,7 +86,7 @@ test('a new attendee reserves, sees the QR ticket, cancels, and the seat returns
   await shot('4-ticket')
 
   await page.getByText('取消预约').click()
-  await page.getByText('确定').click()
+  await confirmModal(page)
   await visible('已取消')
   await shot('5-cancelled')
   expect((await sessionState(db, 'journey-s1')).remaining).toBe(5)

@@ -5,6 +5,10 @@ import { serveH5, type H5Server } from './support/h5Server'
 
 // This test is about the app shell and navigation only, so the backend answer is a fixture
 // served at the network layer; the journey against the real local stack is its own test.
+// Times are relative to now: a session that has started or a window that has closed is not
+// tappable, and the reservation form refuses it.
+const HOUR = 3600_000
+const fromNow = (hours: number) => new Date(Date.now() + hours * HOUR).toISOString()
 const eventsFixture = {
   ok: true,
   data: {
@@ -14,13 +18,13 @@ const eventsFixture = {
         title: '导航测试活动',
         venue: '测试场馆',
         description: '用于检验页面导航',
-        reservationOpensAt: '2026-01-01T00:00:00Z',
-        reservationClosesAt: '2027-01-01T00:00:00Z',
+        reservationOpensAt: fromNow(-24),
+        reservationClosesAt: fromNow(24 * 30),
         limits: { perSession: 1, perEvent: 2 },
         idNumber: 'optional',
         dataRetentionDays: 30,
         sessions: [
-          { id: 'sess-a', eventId: 'ev-nav', name: '上午场', place: '东门', startsAt: '2027-01-02T01:00:00Z', endsAt: '2027-01-02T03:00:00Z', capacity: 10, remaining: 4 },
+          { id: 'sess-a', eventId: 'ev-nav', name: '上午场', place: '东门', startsAt: fromNow(24 * 7), endsAt: fromNow(24 * 7 + 2), capacity: 10, remaining: 4 },
         ],
       },
     ],

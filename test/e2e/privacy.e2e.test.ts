@@ -12,6 +12,7 @@ import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '.
 import { startLocalStack, type LocalStack } from '../support/localStack'
 import { launchBrowser, SCREENSHOT_DIR, type LaunchedBrowser } from './support/browser'
 import { serveH5, type H5Server } from './support/h5Server'
+import { confirmModal } from './support/modal'
 
 let stack: LocalStack
 let db: Db
@@ -110,7 +111,7 @@ test('no agreement, nothing sent; the notice opens from the form; agreeing reser
   await visible(page, '13512345678')
   expect(await page.getByText('删除我的个人信息').count()).toBe(0)
   await page.getByText('取消预约').click()
-  await page.getByText('确定').click()
+  await confirmModal(page)
   await visible(page, '已取消')
   await page.getByText('已取消预约').waitFor({ state: 'hidden' })
   await page.getByText('删除我的个人信息').click()

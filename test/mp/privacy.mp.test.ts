@@ -6,12 +6,15 @@
  * ticks the agreement, and the ticket records the notice version they agreed to. Alipay and
  * ByteDance never touch WeChat's privacy APIs.
  */
+import path from 'node:path'
 import { PRIVACY_NOTICE_VERSION } from '../../cloud/src/api/privacy'
 import type { TicketRecord } from '../../cloud/src/domain/records'
 import { demoEvent } from '../../scripts/demoEvent'
 import { allDocs } from '../support/adminDb'
 import type { HostName, MiniProgram, PageHandle } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..')
 
 const event = demoEvent()
 const CONTRACT = '《票卡小程序隐私保护指引》'
@@ -141,9 +144,12 @@ test('the full notice opens from the form and as a deep link, with WeChat’s ow
   expect(mp.errors).toEqual([])
 })
 
+// Production Alipay and ByteDance builds have no sign-in yet and no form: their development builds
+// (wired to the local backend, as `npm run dev` runs them) carry the whole flow.
 test.each(['alipay', 'tt'] as HostName[])('the %s form asks only for the app’s own consent, never WeChat’s privacy APIs', async (target) => {
-  announceTarget(target, 'privacy: own consent only')
-  const mp = env.open(target, `o_harness_privacy_${target}`)
+  const distDir = `dist-${target}-dev`
+  process.stdout.write(`[mp] privacy: own consent only: ${target} development bundle from ${distDir}/\n`)
+  const mp = env.open(target, `o_harness_privacy_${target}`, { distDir: path.join(REPO_ROOT, distDir) })
   const events = await mp.launch()
   await events.waitForText(event.title)
   await events.tap(event.sessions[0].name)

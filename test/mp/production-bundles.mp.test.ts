@@ -18,12 +18,23 @@ function scriptsIn(dir: string): string[] {
 
 const mentions = (dist: string, needle: string) => scriptsIn(path.join(ROOT, dist)).some((file) => readFileSync(file, 'utf8').includes(needle))
 
-/** What only a development build may contain: the wallet's path, the dev organizer id, the switch's words. */
+/**
+ * What only a development build may contain: the identity header the local gateway trusts (and
+ * where its value is kept), the wallet's path, the dev organizer id, the switch's words.
+ */
 const DEV_ONLY = {
+  'development identity header': 'x-wx-openid',
+  'development identity storage': 'ticketcard.dev-openid',
   'simulator wallet': '/wallet/',
   'development organizer id': 'dev_organizer',
   'identity switch': '开发身份',
 }
+
+test.each(['dist', 'dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ never sends the development identity header', (dist) => {
+  process.stdout.write(`[mp] production bundle: ${dist}/ (identity header)\n`)
+  expect(mentions(dist, DEV_ONLY['development identity header'])).toBe(false)
+  expect(mentions(dist, DEV_ONLY['development identity storage'])).toBe(false)
+})
 
 test.each(['dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ has no simulator wallet', (dist) => {
   process.stdout.write(`[mp] production bundle: ${dist}/\n`)

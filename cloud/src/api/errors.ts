@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'WECHAT_BUSY',
   'WECHAT_CONFIG',
   'NETWORK_ERROR',
+  'TIMEOUT',
   'INTERNAL',
 ] as const
 

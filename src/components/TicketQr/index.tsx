@@ -1,6 +1,7 @@
 import { Image, Text, View } from '@tarojs/components'
 import qrcodeGenerator from 'qrcode-generator'
 import { useMemo } from 'react'
+import { TEXT } from '../../i18n/zh-CN'
 import './index.css'
 
 /** A GIF data URL: Taro's Image renders it the same on weapp, H5, Alipay and ByteDance. */
@@ -17,7 +18,7 @@ export function TicketQr({ code, dimmed = false }: { code: string; dimmed?: bool
   const src = useMemo(() => qrDataUrl(code), [code])
   return (
     <View className={`ticket-qr ${dimmed ? 'ticket-qr--dimmed' : ''}`}>
-      <Image className='ticket-qr__image' src={src} mode='aspectFit' data-testid='ticket-qr' data-code={code} />
+      <Image className='ticket-qr__image' src={src} mode='aspectFit' data-testid='ticket-qr' data-code={code} nativeProps={{ alt: TEXT.ticketQrAlt(code) }} />
       <Text className='ticket-qr__code'>{code.replace(/(\d{6})(?=\d)/g, '$1 ')}</Text>
     </View>
   )

@@ -1,61 +1,75 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import type { SessionView } from '../../../cloud/src/api/models'
-import { formatSessionTime } from '../../format/time'
+import { useShallow } from 'zustand/react/shallow'
+import type { EventView } from '../../../cloud/src/api/models'
+import { Badge, type BadgeTone } from '../../components/Badge'
+import { EventDetail } from '../../components/EventDetail'
+import { FreshnessNotice } from '../../components/Freshness'
 import { LoadState } from '../../components/LoadState'
+import { eventBadge, eventSpan, type EventBadge } from '../../format/status'
+import { formatMoment } from '../../format/time'
 import { TEXT } from '../../i18n/zh-CN'
-import { selectError, selectFeaturedEvent, selectLoad, selectStatus, useEventsStore } from '../../stores/events'
+import { ROUTES } from '../../navigation'
+import { selectEvents, selectEventsFreshness, selectLoad, useEventsStore } from '../../stores/events'
 import './index.css'
 
-function SessionRow({ session }: { session: SessionView }) {
-  const soldOut = session.remaining <= 0
-  const open = () => {
-    if (!soldOut) void Taro.navigateTo({ url: `/pages/reserve/index?sessionId=${encodeURIComponent(session.id)}` })
-  }
+const EVENT_TONE: Record<EventBadge, BadgeTone> = { open: 'positive', upcoming: 'info', soldOut: 'muted', closed: 'muted' }
+
+function EventRow({ event, now }: { event: EventView; now: number }) {
+  const badge = eventBadge(event, now)
+  const span = eventSpan(event)
   return (
-    <View className={`session ${soldOut ? 'session--sold-out' : ''}`} onClick={open} data-testid='session-row'>
-      <View className='session__main'>
-        <Text className='session__name'>{session.name}</Text>
-        <Text className='muted'>{formatSessionTime(session.startsAt, session.endsAt)}</Text>
+    <View
+      className='card event-row'
+      data-testid='event-row'
+      role='button'
+      onClick={() => void Taro.navigateTo({ url: ROUTES.event(event.id) })}
+    >
+      <View className='event-row__head'>
+        <Text className='event-row__title'>{event.title}</Text>
+        <Badge tone={EVENT_TONE[badge]} label={TEXT.eventBadge[badge]} />
       </View>
-      <Text className='session__seats'>{soldOut ? TEXT.soldOut : TEXT.remaining(session.remaining)}</Text>
+      <Text className='muted'>{event.venue}</Text>
+      {span && <Text className='muted event-row__span'>{TEXT.eventSpan(formatMoment(span.startsAt), event.sessions.length)}</Text>}
     </View>
   )
 }
 
-export default function EventPage() {
-  const status = useEventsStore(selectStatus)
-  const error = useEventsStore(selectError)
-  const event = useEventsStore(selectFeaturedEvent)
+/**
+ * The 活动 tab: with one published event, the event itself (the common case: one organizer, one
+ * event); with more, a list of them, each opening its own page.
+ */
+export default function EventsPage() {
+  const events = useEventsStore(selectEvents)
+  const freshness = useEventsStore(useShallow(selectEventsFreshness))
   const load = useEventsStore(selectLoad)
+  const retry = () => void load()
 
   useDidShow(() => {
     void load()
   })
 
-  if (!event) {
+  if (events.length === 0) {
     return (
       <View className='page'>
-        <LoadState status={status} error={error} onRetry={() => void load()} emptyText={TEXT.noEvents} />
+        <LoadState status={freshness.status} error={freshness.error} onRetry={retry} emptyText={TEXT.noEvents} />
       </View>
     )
   }
-
+  const now = Date.now()
   return (
     <View className='page'>
-      <View className='card'>
-        <Text className='title'>{event.title}</Text>
-        <Text className='muted'>{event.venue}</Text>
-        <View className='event__description'>
-          <Text>{event.description}</Text>
+      <FreshnessNotice freshness={freshness} onRetry={retry} />
+      {events.length === 1 ? (
+        <EventDetail event={events[0]} now={now} />
+      ) : (
+        <View>
+          <Text className='events__heading'>{TEXT.eventsHeading(events.length)}</Text>
+          {events.map((event) => (
+            <EventRow key={event.id} event={event} now={now} />
+          ))}
         </View>
-      </View>
-      <View className='card'>
-        <Text className='section-heading'>{TEXT.sessionsHeading}</Text>
-        {event.sessions.map((session) => (
-          <SessionRow key={session.id} session={session} />
-        ))}
-      </View>
+      )}
     </View>
   )
 }

@@ -1,10 +1,14 @@
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
+import { useShallow } from 'zustand/react/shallow'
 import type { RoleEvent } from '../../stores/roles'
 import { DevIdentitySwitch } from '../../components/DevIdentitySwitch'
+import { FreshnessNotice } from '../../components/Freshness'
 import { LoadState } from '../../components/LoadState'
+import { WechatOnly } from '../../components/WechatOnly'
+import { capabilities } from '../../platform'
 import { TEXT } from '../../i18n/zh-CN'
-import { initialRolesState, selectRoles, selectRolesError, selectRolesStatus, useRolesStore } from '../../stores/roles'
+import { initialRolesState, selectRoles, selectRolesFreshness, useRolesStore } from '../../stores/roles'
 import { initialTicketsState, useTicketsStore } from '../../stores/tickets'
 import './index.css'
 
@@ -55,10 +59,9 @@ function MyId({ openid }: { openid: string }) {
  * and links into the staff subpackage (check-in, the organizer's desk); someone who is neither
  * staff nor organizer sees no tools, only their own id to send to an organizer.
  */
-export default function WorkbenchPage() {
+function Workbench() {
   const roles = useRolesStore(selectRoles)
-  const status = useRolesStore(selectRolesStatus)
-  const error = useRolesStore(selectRolesError)
+  const freshness = useRolesStore(useShallow(selectRolesFreshness))
   const load = useRolesStore((s) => s.load)
 
   useDidShow(() => {
@@ -74,7 +77,7 @@ export default function WorkbenchPage() {
   }
 
   let body
-  if (!roles) body = <LoadState status={status} error={error} onRetry={() => void load()} emptyText='' />
+  if (!roles) body = <LoadState status={freshness.status} error={freshness.error} onRetry={() => void load()} emptyText='' />
   else if (roles.events.length === 0) {
     body = (
       <View className='card' data-testid='not-staff'>
@@ -101,8 +104,19 @@ export default function WorkbenchPage() {
 
   return (
     <View className='page'>
+      {roles && <FreshnessNotice freshness={freshness} onRetry={() => void load()} />}
       {body}
       {DEV_BACKEND && <DevIdentitySwitch openid={roles?.openid ?? null} onSwitched={onIdentitySwitched} />}
+    </View>
+  )
+}
+
+export default function WorkbenchPage() {
+  return capabilities.signedIn ? (
+    <Workbench />
+  ) : (
+    <View className='page'>
+      <WechatOnly title={TEXT.wechatOnlyWorkbenchTitle} />
     </View>
   )
 }

@@ -2,10 +2,16 @@ import { Button, Text, View } from '@tarojs/components'
 import { useRouter } from '@tarojs/taro'
 import { useEffect } from 'react'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
-import { PRIVACY_NOTICE } from '../../i18n/zh-CN'
+import { PAGE_TITLES, PRIVACY_NOTICE } from '../../i18n/zh-CN'
 import { wechatPrivacy } from '../../platform'
 import { selectLoad, selectStatus, useEventsStore } from '../../stores/events'
 import './index.css'
+
+/**
+ * The notice is long and holds nothing else to focus: focusable itself, a keyboard can scroll it
+ * (axe: scrollable-region-focusable). Taro's View typings omit tabIndex; H5 passes it through.
+ */
+const KEYBOARD_SCROLLABLE = { tabIndex: 0 } as Record<string, unknown>
 
 /**
  * The full privacy notice the reservation form links to. It stands alone (a shared link or a
@@ -22,7 +28,7 @@ export default function PrivacyPage() {
   }, [status, load])
 
   return (
-    <View className='page'>
+    <View className='page' {...KEYBOARD_SCROLLABLE} role='region' aria-label={PAGE_TITLES.privacy}>
       <View className='card privacy'>
         <Text className='title'>{PRIVACY_NOTICE.title}</Text>
         <Text className='muted privacy__version' data-testid='privacy-version'>

@@ -1,14 +1,22 @@
 import { Button, Input, Text, View } from '@tarojs/components'
-import Taro, { useRouter } from '@tarojs/taro'
+import Taro, { useDidShow, useRouter } from '@tarojs/taro'
+import { useShallow } from 'zustand/react/shallow'
 import { useEffect, useState } from 'react'
 import type { FieldErrors } from '../../../cloud/src/api/errors'
 import type { EventView } from '../../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
 import { attendeeSchema, validate, type IdType } from '../../../cloud/src/api/validation'
+import { FreshnessNotice } from '../../components/Freshness'
+import { LoadingOrNotFound } from '../../components/LoadState'
+import { PageMessage } from '../../components/PageMessage'
 import { PrivacyPopup } from '../../components/PrivacyPopup'
+import { WechatOnly } from '../../components/WechatOnly'
+import { sessionBadge } from '../../format/status'
 import { formatSessionTime } from '../../format/time'
 import { FIELD_ERROR_MESSAGES, TEXT, errorMessage } from '../../i18n/zh-CN'
-import { selectLoad, selectSession, selectStatus, useEventsStore } from '../../stores/events'
+import { ROUTES, goToEvents } from '../../navigation'
+import { capabilities } from '../../platform'
+import { selectEventsFreshness, selectLoad, selectSession, useEventsStore } from '../../stores/events'
 import { selectWechatAuthorization, usePrivacyStore } from '../../stores/privacy'
 import {
   selectReservedTicket,
@@ -54,7 +62,7 @@ function ConsentSection({ event, agreed, onToggle, fields }: { event: EventView;
           <Text className='consent__text'>{text}</Text>
         </View>
       ))}
-      <Text className='consent__link' onClick={() => void Taro.navigateTo({ url: `/pages/privacy/index?eventId=${encodeURIComponent(event.id)}` })}>
+      <Text className='consent__link' onClick={() => void Taro.navigateTo({ url: ROUTES.privacy(event.id) })}>
         {TEXT.consentReadNotice}
       </Text>
       <View className={`consent__agree ${agreed ? 'consent__agree--on' : ''}`} onClick={onToggle} data-testid='consent-checkbox' aria-checked={agreed}>
@@ -66,12 +74,10 @@ function ConsentSection({ event, agreed, onToggle, fields }: { event: EventView;
   )
 }
 
-export default function ReservePage() {
-  const { params } = useRouter()
-  const sessionId = params.sessionId ?? ''
+function ReserveForm({ sessionId }: { sessionId: string }) {
   const session = useEventsStore(selectSession(sessionId))
   const event = useEventsStore((s) => s.events.find((e) => e.sessions.some((candidate) => candidate.id === sessionId)))
-  const eventsStatus = useEventsStore(selectStatus)
+  const freshness = useEventsStore(useShallow(selectEventsFreshness))
   const loadEvents = useEventsStore(selectLoad)
   const wechatAuthorization = usePrivacyStore(selectWechatAuthorization)
   const checkPrivacy = usePrivacyStore((s) => s.check)
@@ -83,15 +89,16 @@ export default function ReservePage() {
   const [form, setForm] = useState<FormState>(EMPTY_FORM)
   const [fields, setFields] = useState<FieldErrors>({})
   const [agreed, setAgreed] = useState(false)
+  const retry = () => void loadEvents()
 
   useEffect(() => {
     reset()
   }, [sessionId, reset])
 
-  // Opened by a shared link or a reload, the form has no events yet.
-  useEffect(() => {
-    if (eventsStatus === 'idle') void loadEvents()
-  }, [eventsStatus, loadEvents])
+  // Fresh seat counts on every visit; a shared link or a reload starts with none at all.
+  useDidShow(() => {
+    void loadEvents()
+  })
 
   // WeChat: before collecting anything, the person agrees to the mini-program's privacy guide.
   useEffect(() => {
@@ -102,11 +109,45 @@ export default function ReservePage() {
     if (serverError?.fields) setFields(serverError.fields)
   }, [serverError])
 
-  if (!session || !event) {
-    const loading = eventsStatus === 'idle' || eventsStatus === 'loading'
+  if (status === 'done' && ticket) {
     return (
       <View className='page'>
-        <View className='empty'>{loading ? TEXT.loading : TEXT.sessionNotFound}</View>
+        <View className='card reserve__done'>
+          <Text className='title'>{TEXT.reserved}</Text>
+          <Text className='muted'>
+            {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
+          </Text>
+        </View>
+        <Button className='button-primary' onClick={() => void Taro.redirectTo({ url: ROUTES.ticket(ticket.id) })}>
+          {TEXT.viewTicket}
+        </Button>
+      </View>
+    )
+  }
+
+  if (!session || !event) {
+    // Only a list that just arrived can say the session is not there.
+    return (
+      <LoadingOrNotFound
+        status={freshness.status}
+        error={freshness.error}
+        onRetry={retry}
+        missing={freshness.status === 'ready'}
+        notFound={{ title: TEXT.sessionNotFoundTitle, body: TEXT.sessionNotFound, actions: [{ label: TEXT.seeAllEvents, onClick: goToEvents, primary: true }] }}
+      />
+    )
+  }
+
+  const badge = sessionBadge(session, Date.now())
+  if (badge !== 'available' && status !== 'submitting') {
+    return (
+      <View className='page'>
+        <PageMessage
+          testId='session-unavailable'
+          title={TEXT.sessionUnavailableTitle(badge === 'soldOut')}
+          body={TEXT.sessionUnavailable}
+          actions={[{ label: TEXT.seeOtherSessions, onClick: () => void Taro.redirectTo({ url: ROUTES.event(event.id) }), primary: true }]}
+        />
       </View>
     )
   }
@@ -151,27 +192,12 @@ export default function ReservePage() {
     }
   }
 
-  if (status === 'done' && ticket) {
-    return (
-      <View className='page'>
-        <View className='card reserve__done'>
-          <Text className='title'>{TEXT.reserved}</Text>
-          <Text className='muted'>
-            {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
-          </Text>
-        </View>
-        <Button className='button-primary' onClick={() => void Taro.redirectTo({ url: `/pages/ticket/index?ticketId=${ticket.id}` })}>
-          {TEXT.viewTicket}
-        </Button>
-      </View>
-    )
-  }
-
   const submitting = status === 'submitting'
   const generalError = serverError && !serverError.fields ? errorMessage(serverError.code) : null
 
   return (
     <View className='page'>
+      <FreshnessNotice freshness={freshness} onRetry={retry} />
       <View className='card' data-testid='reserve-session'>
         <Text className='title'>{session.name}</Text>
         <Text className='muted'>{formatSessionTime(session.startsAt, session.endsAt)}</Text>
@@ -227,10 +253,42 @@ export default function ReservePage() {
           {generalError}
         </Text>
       )}
-      <Button className='button-primary' disabled={submitting || wechatAuthorization === 'refused'} loading={submitting} onClick={onSubmit}>
+      <Button
+        className={`button-primary ${submitting ? 'button-primary--busy' : ''}`}
+        disabled={submitting || wechatAuthorization === 'refused'}
+        loading={submitting}
+        onClick={onSubmit}
+      >
         {submitting ? TEXT.submitting : TEXT.submit}
       </Button>
       <PrivacyPopup />
+    </View>
+  )
+}
+
+/** The reservation form of one session (`?sessionId=`); where the target has no sign-in, the way to WeChat. */
+export default function ReservePage() {
+  const { params } = useRouter()
+  const sessionId = params.sessionId ?? ''
+  if (!capabilities.signedIn) return <ReserveInWechat sessionId={sessionId} />
+  return <ReserveForm sessionId={sessionId} />
+}
+
+function ReserveInWechat({ sessionId }: { sessionId: string }) {
+  const session = useEventsStore(selectSession(sessionId))
+  const loadEvents = useEventsStore(selectLoad)
+  useDidShow(() => {
+    void loadEvents()
+  })
+  return (
+    <View className='page'>
+      {session && (
+        <View className='card' data-testid='reserve-session'>
+          <Text className='title'>{session.name}</Text>
+          <Text className='muted'>{formatSessionTime(session.startsAt, session.endsAt)}</Text>
+        </View>
+      )}
+      <WechatOnly title={TEXT.wechatOnlyReserveTitle} />
     </View>
   )
 }

@@ -2,10 +2,16 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import type { ApiError } from '../../../cloud/src/api/errors'
+import { Badge, type BadgeTone } from '../../components/Badge'
+import { FreshnessNotice } from '../../components/Freshness'
+import { LoadingOrNotFound, NotFoundPage } from '../../components/LoadState'
 import { PrivacyPopup } from '../../components/PrivacyPopup'
+import { WechatOnly } from '../../components/WechatOnly'
+import { ticketBadge, type TicketBadge } from '../../format/status'
 import { TicketQr } from '../../components/TicketQr'
 import { formatMoment, formatSessionTime } from '../../format/time'
 import { TEXT, entryPolicyText, errorMessage } from '../../i18n/zh-CN'
+import { goToEvents, goToTickets } from '../../navigation'
 import { capabilities } from '../../platform'
 import { useEventsStore } from '../../stores/events'
 import {
@@ -13,6 +19,7 @@ import {
   selectIsCancelling,
   selectIsCarding,
   selectIsErasing,
+  selectLoadedAt,
   selectTicket,
   useTicketsStore,
   type CardPackResult,
@@ -35,7 +42,9 @@ function queryValue(raw: string | undefined): string {
 }
 
 /** The warning colour of destructive actions (also `.button-danger` in app.css). */
-const ERASE_COLOUR = '#b91c1c'
+const WARNING_COLOUR = '#b91c1c'
+
+const TICKET_TONE: Record<TicketBadge, BadgeTone> = { active: 'positive', entered: 'info', ended: 'muted', cancelled: 'muted' }
 
 function cardMessage(result: CardPackResult, failureText: string): string | null {
   if (result.kind === 'pending') return TEXT.cardPackPending
@@ -43,12 +52,20 @@ function cardMessage(result: CardPackResult, failureText: string): string | null
   return result.error ? errorMessage(result.error.code) : failureText
 }
 
-export default function TicketPage() {
-  const { params } = useRouter()
+type TicketLoad = { status: 'loading' | 'ready' | 'error'; error: ApiError | null }
+
+/** Where someone goes from a ticket page with no ticket to show. */
+const TICKET_WAYS_ON = [
+  { label: TEXT.myTickets, onClick: goToTickets, primary: true },
+  { label: TEXT.seeAllEvents, onClick: goToEvents },
+]
+
+function TicketPageBody({ params }: { params: Record<string, string | undefined> }) {
   const fromCard = params.card_id && params.encrypt_code ? { cardId: queryValue(params.card_id), encryptCode: queryValue(params.encrypt_code) } : null
   // Opened from the card pack, the page learns its ticket from the card's code.
   const [ticketId, setTicketId] = useState(queryValue(params.ticketId))
   const ticket = useTicketsStore(selectTicket(ticketId))
+  const loadedAt = useTicketsStore(selectLoadedAt(ticketId))
   const cancelling = useTicketsStore(selectIsCancelling(ticketId))
   const erasing = useTicketsStore(selectIsErasing(ticketId))
   const carding = useTicketsStore(selectIsCarding(ticketId))
@@ -59,38 +76,60 @@ export default function TicketPage() {
   const erase = useTicketsStore((s) => s.erase)
   const addToCardPack = useTicketsStore((s) => s.addToCardPack)
   const openInCardPack = useTicketsStore((s) => s.openInCardPack)
-  const [error, setError] = useState<ApiError | null>(null)
+  const [load, setLoad] = useState<TicketLoad>({ status: 'loading', error: null })
+  const [actionError, setActionError] = useState<ApiError | null>(null)
   const [cardNote, setCardNote] = useState<string | null>(null)
   // The entry rules are the event's: from the events list (read once if no page read it yet).
   const event = useEventsStore((s) => (ticket ? s.events.find((candidate) => candidate.id === ticket.eventId) : undefined))
 
-  useDidShow(() => {
-    if (useEventsStore.getState().status === 'idle') void useEventsStore.getState().load()
-    if (ticketId || !fromCard) {
-      void loadOne(ticketId).then(setError)
+  const refresh = () => {
+    if (!ticketId && !fromCard) return
+    setLoad({ status: 'loading', error: null })
+    if (ticketId) {
+      void loadOne(ticketId).then((error) => setLoad(error ? { status: 'error', error } : { status: 'ready', error: null }))
       return
     }
+    if (!fromCard) return
     void loadFromCard(fromCard.cardId, fromCard.encryptCode).then((found) => {
-      if ('ticketId' in found) setTicketId(found.ticketId)
-      else setError(found.error)
+      if ('ticketId' in found) {
+        setTicketId(found.ticketId)
+        setLoad({ status: 'ready', error: null })
+      } else setLoad({ status: 'error', error: found.error })
     })
+  }
+
+  useDidShow(() => {
+    if (useEventsStore.getState().status === 'idle') void useEventsStore.getState().load()
+    refresh()
   })
+
+  if (!ticketId && !fromCard) return <NotFoundPage title={TEXT.ticketMissingTitle} body={TEXT.ticketMissing} actions={TICKET_WAYS_ON} />
 
   if (!ticket) {
     return (
-      <View className='page'>
-        <View className='empty'>{error ? <Text className='error-text'>{errorMessage(error.code)}</Text> : TEXT.loading}</View>
-      </View>
+      <LoadingOrNotFound
+        status={load.status}
+        error={load.error}
+        onRetry={refresh}
+        missing={load.error?.code === 'NOT_FOUND'}
+        notFound={{ title: TEXT.ticketNotFoundTitle, body: TEXT.ticketNotFound, actions: TICKET_WAYS_ON }}
+      />
     )
   }
 
   const active = ticket.status === 'active'
   const erased = Boolean(ticket.erasedAt)
   const onCancel = async () => {
-    const { confirm } = await Taro.showModal({ title: TEXT.cancelConfirmTitle, content: TEXT.cancelConfirmContent })
+    const { confirm } = await Taro.showModal({
+      title: TEXT.cancelConfirmTitle,
+      content: TEXT.cancelConfirmContent,
+      cancelText: TEXT.cancelConfirmKeep,
+      confirmText: TEXT.cancelConfirmCancel,
+      confirmColor: WARNING_COLOUR,
+    })
     if (!confirm) return
     const failure = await cancel(ticket.id)
-    setError(failure)
+    setActionError(failure)
     if (!failure) void Taro.showToast({ title: TEXT.cancelled, icon: 'success' })
   }
 
@@ -100,11 +139,11 @@ export default function TicketPage() {
       content: TEXT.eraseConfirmContent,
       cancelText: TEXT.eraseConfirmKeep,
       confirmText: TEXT.eraseConfirmErase,
-      confirmColor: ERASE_COLOUR,
+      confirmColor: WARNING_COLOUR,
     })
     if (!confirm) return
     const failure = await erase(ticket.id)
-    setError(failure)
+    setActionError(failure)
     if (!failure) void Taro.showToast({ title: TEXT.erased, icon: 'success' })
   }
 
@@ -118,13 +157,13 @@ export default function TicketPage() {
   }
   const showCardPack = capabilities.cardPack && active && ticket.cardPack !== 'unavailable'
 
+  const badge = ticketBadge(ticket, Date.now())
   return (
     <View className='page'>
-      <View className='card ticket'>
+      <FreshnessNotice freshness={{ status: load.status, error: load.error, updatedAt: loadedAt }} onRetry={refresh} />
+      <View className={`card ticket ${active ? '' : 'ticket--inactive'}`}>
         <Text className='title'>{ticket.eventTitle}</Text>
-        <Text className={`ticket__status ticket__status--${ticket.status}`} data-testid='ticket-status'>
-          {active ? TEXT.ticketStatusActive : TEXT.ticketStatusCancelled}
-        </Text>
+        <Badge tone={TICKET_TONE[badge]} label={TEXT.ticketBadge[badge]} testId='ticket-status' />
         <TicketQr code={ticket.code} dimmed={!active} />
         {active && <Text className='muted ticket__hint'>{TEXT.showAtGate}</Text>}
         <View className='ticket__rows'>
@@ -183,7 +222,11 @@ export default function TicketPage() {
           {cardNote}
         </Text>
       )}
-      {error && <Text className='error-text'>{errorMessage(error.code)}</Text>}
+      {actionError && (
+        <View className='ticket__action-error' role='alert'>
+          <Text className='error-text'>{errorMessage(actionError.code)}</Text>
+        </View>
+      )}
       {ticket.cancellable && (
         <Button className='button-secondary' disabled={cancelling} loading={cancelling} onClick={() => void onCancel()}>
           {TEXT.cancelTicket}
@@ -198,4 +241,16 @@ export default function TicketPage() {
       <PrivacyPopup />
     </View>
   )
+}
+
+export default function TicketPage() {
+  const { params } = useRouter()
+  if (!capabilities.signedIn) {
+    return (
+      <View className='page'>
+        <WechatOnly title={TEXT.wechatOnlyTicketsTitle} />
+      </View>
+    )
+  }
+  return <TicketPageBody params={params} />
 }

@@ -1,10 +1,13 @@
 import { Button, Input, Text, View } from '@tarojs/components'
 import { useLoad, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
+import { useShallow } from 'zustand/react/shallow'
 import type { ScanAnswer } from '../../../cloud/src/api/models'
+import { LoadState } from '../../components/LoadState'
+import { WechatOnly } from '../../components/WechatOnly'
 import { formatMoment, formatSessionTime } from '../../format/time'
 import { TEXT, denialReason, errorMessage } from '../../i18n/zh-CN'
-import { scanner } from '../../platform'
+import { capabilities, scanner } from '../../platform'
 import {
   isTicketCode,
   normalizeTicketCode,
@@ -16,7 +19,7 @@ import {
   selectPhase,
   useCheckinStore,
 } from '../../stores/checkin'
-import { selectRoles, useRolesStore } from '../../stores/roles'
+import { selectRoles, selectRolesFreshness, useRolesStore } from '../../stores/roles'
 import './index.css'
 
 const VERDICT = {
@@ -61,9 +64,10 @@ function ScanResult({ answer, onNext }: { answer: ScanAnswer; onNext: () => void
  * or typed, goes to `checkin.scan` with a fresh nonce, retried with the same nonce when the answer is
  * lost; the answer fills the screen until the next scan, one tap away.
  */
-export default function CheckinPage() {
+function Checkin() {
   const { params } = useRouter()
   const roles = useRolesStore(selectRoles)
+  const rolesFreshness = useRolesStore(useShallow(selectRolesFreshness))
   const loadRoles = useRolesStore((s) => s.load)
   const gate = useCheckinStore(selectGate)
   const phase = useCheckinStore(selectPhase)
@@ -143,6 +147,15 @@ export default function CheckinPage() {
         <Button className='scan-screen__next' onClick={onNext}>
           {TEXT.nextScan}
         </Button>
+      </View>
+    )
+  }
+
+  // Which events the person staffs decides the whole page: without that answer, load or retry.
+  if (!roles) {
+    return (
+      <View className='page'>
+        <LoadState status={rolesFreshness.status} error={rolesFreshness.error} onRetry={() => void loadRoles()} emptyText='' />
       </View>
     )
   }
@@ -248,6 +261,16 @@ export default function CheckinPage() {
           {TEXT.manualSubmit}
         </Button>
       </View>
+    </View>
+  )
+}
+
+export default function CheckinPage() {
+  return capabilities.signedIn ? (
+    <Checkin />
+  ) : (
+    <View className='page'>
+      <WechatOnly title={TEXT.wechatOnlyWorkbenchTitle} />
     </View>
   )
 }

@@ -4,9 +4,12 @@ import { useRef, useState } from 'react'
 import type { ExportFile, SessionStats } from '../../../cloud/src/api/models'
 import { FillChart } from '../../components/FillChart'
 import { IdRefusals } from '../../components/IdRefusals'
+import { FreshnessNotice } from '../../components/Freshness'
+import { LoadState } from '../../components/LoadState'
+import { WechatOnly } from '../../components/WechatOnly'
 import { formatClock, formatMoment, formatSessionTime } from '../../format/time'
 import { TEXT, errorMessage } from '../../i18n/zh-CN'
-import { fileExport } from '../../platform'
+import { capabilities, fileExport } from '../../platform'
 import { selectExport, selectStaff, selectStaffBusy, selectStats, useOrganizerStore } from '../../stores/organizer'
 import './index.css'
 
@@ -185,7 +188,7 @@ function ExportSection({ eventId }: { eventId: string }) {
  * The organizer's desk for one event (staff subpackage): live figures per session and their fill
  * chart, read again every 10 seconds while the page is on screen; staff; export; ID refusals.
  */
-export default function DeskPage() {
+function Desk() {
   const { params } = useRouter()
   const eventId = decodeURIComponent(params.eventId ?? '')
   const entry = useOrganizerStore(selectStats(eventId))
@@ -224,14 +227,7 @@ export default function DeskPage() {
   if (!stats) {
     return (
       <View className='page'>
-        <View className='empty'>
-          {entry?.error ? <Text className='error-text'>{errorMessage(entry.error.code)}</Text> : TEXT.loading}
-          {entry?.error && (
-            <Button className='button-secondary' onClick={() => void loadStats(eventId)}>
-              {TEXT.retry}
-            </Button>
-          )}
-        </View>
+        <LoadState status={entry?.error ? 'error' : 'loading'} error={entry?.error ?? null} onRetry={() => void loadStats(eventId)} emptyText='' />
       </View>
     )
   }
@@ -243,8 +239,8 @@ export default function DeskPage() {
         <Text className='muted' data-testid='stats-at'>
           {TEXT.deskUpdatedAt(formatClock(stats.at))}
         </Text>
-        {entry?.error && <Text className='error-text desk__hint'>{errorMessage(entry.error.code)}</Text>}
       </View>
+      {entry?.error && <FreshnessNotice freshness={{ status: 'error', error: entry.error, updatedAt: stats.at }} onRetry={() => void loadStats(eventId)} />}
       <View className='card'>
         <Text className='desk__heading'>
           {TEXT.deskTotals} · {TEXT.statCapacity} {stats.totals.capacity}
@@ -267,6 +263,16 @@ export default function DeskPage() {
       <StaffSection eventId={eventId} />
       <ExportSection eventId={eventId} />
       <IdRefusals eventId={eventId} />
+    </View>
+  )
+}
+
+export default function DeskPage() {
+  return capabilities.signedIn ? (
+    <Desk />
+  ) : (
+    <View className='page'>
+      <WechatOnly title={TEXT.wechatOnlyWorkbenchTitle} />
     </View>
   )
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 /** Debian's Chromium; never a browser downloaded by Playwright (this machine can't fetch one). */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
@@ -19,6 +19,9 @@ const CHROMIUM_ARGS = [
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', '..', 'test-results', 'screenshots')
 
+/** The smallest common phone screen (iPhone X/11 Pro/12 mini class): layouts that fit here fit the rest. */
+export const PHONE_VIEWPORT = { width: 375, height: 812 } as const
+
 export interface LaunchedBrowser {
   context: BrowserContext
   close(): Promise<void>
@@ -34,7 +37,7 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 390, height: 844 },
+    viewport: PHONE_VIEWPORT,
     deviceScaleFactor: 2,
     locale: 'zh-CN',
   })
@@ -62,7 +65,7 @@ export async function launchPeople(count: number): Promise<LaunchedPeople> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS })
   const contexts: BrowserContext[] = []
   for (let i = 0; i < count; i += 1) {
-    contexts.push(await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', acceptDownloads: true }))
+    contexts.push(await browser.newContext({ viewport: PHONE_VIEWPORT, deviceScaleFactor: 2, locale: 'zh-CN', acceptDownloads: true }))
   }
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
   return {
@@ -73,4 +76,15 @@ export async function launchPeople(count: number): Promise<LaunchedPeople> {
       await browser.close()
     },
   }
+}
+
+/**
+ * `SCREENSHOT_DIR/<name>.png` of what the viewport shows (or the whole page). Finite CSS animations
+ * and transitions are fast-forwarded to their end, so a dialog that is fading in is shot as it
+ * will stay rather than half transparent.
+ */
+export async function saveShot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`)
+  await page.screenshot({ path: file, animations: 'disabled', fullPage: options.fullPage ?? false })
+  return file
 }

@@ -183,6 +183,14 @@ export class MiniProgram {
     const launchOptions = this.toSandbox({ path: route, query, scene: 1001, referrerInfo: {} })
     this.callLifecycle('app', this.appInstance, 'onLaunch', launchOptions)
     this.callLifecycle('app', this.appInstance, 'onShow', launchOptions)
+    // Opened at a page the package does not have (an old share, a mistyped path): WeChat asks the
+    // app's onPageNotFound, which may redirect; without one, WeChat shows its own error page.
+    if (!this.pageConfigs.has(route) && !this.subPackageOf(route)) {
+      this.callLifecycle('app', this.appInstance, 'onPageNotFound', this.toSandbox({ path: route, query, isEntryPage: true }))
+      await this.settle()
+      if (this.stack.length === 0) throw new HostFailure(`page "${route}" is not found`)
+      return this.current()
+    }
     await this.open(entry, 'reLaunch')
     await this.settle()
     return this.current()

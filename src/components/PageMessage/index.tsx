@@ -1,0 +1,31 @@
+import { Button, Text, View } from '@tarojs/components'
+import './index.css'
+
+export interface PageAction {
+  label: string
+  onClick: () => void
+  /** The one thing the page suggests doing; the others are plain. */
+  primary?: boolean
+}
+
+/**
+ * A whole-page state with nothing else to show: not found, failed with nothing cached, empty. It
+ * always says what happened and, unless there is truly nothing to do, offers a way on.
+ */
+export function PageMessage({ title, body, actions = [], tone = 'neutral', testId }: { title: string; body?: string; actions?: PageAction[]; tone?: 'neutral' | 'error'; testId?: string }) {
+  return (
+    <View className={`page-message page-message--${tone}`} data-testid={testId} role={tone === 'error' ? 'alert' : undefined}>
+      <Text className='page-message__title'>{title}</Text>
+      {body && <Text className='page-message__body'>{body}</Text>}
+      {actions.length > 0 && (
+        <View className='page-message__actions'>
+          {actions.map((action) => (
+            <Button key={action.label} className={`${action.primary ? 'button-primary' : 'button-secondary'} page-message__action`} onClick={action.onClick}>
+              {action.label}
+            </Button>
+          ))}
+        </View>
+      )}
+    </View>
+  )
+}
