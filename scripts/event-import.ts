@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     const report = await importEvent(adminContext(), parseEventFile(raw))
     console.log(`event ${report.eventId}: ${report.created.length} sessions created, ${report.updated.length} updated`)
     if (report.untouched.length > 0) console.log(`kept sessions no longer in the file: ${report.untouched.join(', ')}`)
+    if (report.cardUpdates > 0) console.log(`${report.cardUpdates} cards in card packs queued for the new time or place (meeting-ticket cards only)`)
   } catch (err) {
     if (err instanceof EventFileError) {
       console.error(`${file}: ${err.message}`)

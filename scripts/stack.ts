@@ -12,6 +12,9 @@ import { createCard } from '../cloud/src/card/admin'
 import { loadCardDefinition, validFor } from '../cloud/src/card/definition'
 import { connectSimulatorControl } from '../cloud/local/wechat/controlClient'
 import { ConfigError, privacyConfig, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
+import { cardTypeConfig } from '../cloud/src/domain/cardConfig'
+import { reminderConfig } from '../cloud/src/domain/subscribeTemplates'
+import { DEV_SUBSCRIBE_TEMPLATES_SETTING } from './devReminders'
 
 const root = path.resolve(__dirname, '..')
 
@@ -100,6 +103,9 @@ export const DEVELOPMENT_DEFAULTS: Record<string, string> = {
   TICKETCARD_ID_HMAC_KEY: 'development-only-id-hmac-key-not-a-secret',
   // The H5 dev app can take this identity (工作台 tab, development builds only) to act as organizer.
   TICKETCARD_ORGANIZERS: 'dev_organizer',
+  // The simulator's default templates: booking confirmed, and the reminder before a session.
+  TICKETCARD_SUBSCRIBE_TEMPLATES: DEV_SUBSCRIBE_TEMPLATES_SETTING,
+  TICKETCARD_MINIPROGRAM_STATE: 'developer',
 }
 
 /** Optional settings a developer may set in the shell; passed on to the functions when set. */
@@ -112,6 +118,8 @@ const OPTIONAL_SETTINGS = [
   'TICKETCARD_ID_REFUSALS_PER_DAY',
   'TICKETCARD_OUTBOX_BASE_DELAY_MS',
   'TICKETCARD_OUTBOX_MAX_ATTEMPTS',
+  'TICKETCARD_REMINDER_OFFSETS_MINUTES',
+  'TICKETCARD_CARD_TYPE',
 ]
 
 /** Fills in development defaults and checks every value, naming the variable that is wrong. */
@@ -122,6 +130,8 @@ function functionEnvironment(wechatUrl: string): Record<string, string> {
     wechatConfig()
     reservationConfig()
     privacyConfig()
+    reminderConfig()
+    cardTypeConfig()
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)
@@ -166,6 +176,9 @@ export async function startBackend(ports: StackPorts): Promise<EmulatorCredentia
       EMULATOR_PORT: String(ports.emulator),
       EMULATOR_DATA: process.env.EMULATOR_DATA ?? path.join(root, '.data', 'cloudbase.sqlite'),
       RUNTIME_GATEWAY_URL: gatewayUrl,
+      // Cloud calls (cloud.openapi.*) go to the simulator even when WECHAT_API_BASE points elsewhere:
+      // a cloud call has no real-WeChat path from a local machine.
+      WECHAT_SIM_URL: `http://127.0.0.1:${ports.wechat}`,
       EMULATOR_SECRET_ID: credentials.secretId,
       EMULATOR_SECRET_KEY: credentials.secretKey,
     })

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode, FieldError } from '../../cloud/src/api/errors'
 import type { EntryPolicyView, ScanDenialReason } from '../../cloud/src/api/models'
+import type { ReminderAnswer } from '../stores/reminders'
 
 export const PAGE_TITLES = {
   app: '票卡',
@@ -245,6 +246,16 @@ export const TEXT = {
   wechatPrivacyDisagree: '不同意',
   wechatPrivacyRefused: '你没有同意隐私保护指引，暂时无法填写预约信息。',
   wechatPrivacyAskAgain: '重新查看并同意',
+  // Reminders by WeChat subscribe message: asked right after reserving, and again on the ticket.
+  reminderTurnOn: '开启开场提醒',
+  reminderTurningOn: '正在开启…',
+  reminderOffer: '开启后，微信会发来预约确认，并在开场前提醒你',
+  ticketReminders: '开场提醒',
+  ticketRemindersState: { on: '已开启', off: '未开启', unasked: '未开启' },
+  reminderAskAgain: '开启提醒',
+  reminderOn: '已开启开场提醒',
+  reminderAskFailed: '提醒没有开启：微信没有完成订阅，可能是在微信设置中关闭了订阅消息。票券不受影响，可以稍后再试',
+  reminderNotSaved: (reason: string) => `${reason}。提醒设置没有保存，票券不受影响`,
 } as const
 
 /** Why the gate said no, for the staff at the gate. */
@@ -259,6 +270,13 @@ export const DENIAL_REASONS: Record<ScanDenialReason, string> = {
 /** The Chinese reason for a denial; an unknown reason falls back to a plain "no". */
 export function denialReason(reason: string | undefined): string {
   return (reason && (DENIAL_REASONS as Record<string, string>)[reason]) || '不能入场'
+}
+
+/** What to say when asking for reminders ended without a recorded answer; null when it was recorded. */
+export function reminderProblem(answer: ReminderAnswer): string | null {
+  if (answer.kind === 'hostFailed') return TEXT.reminderAskFailed
+  if (answer.kind === 'notSaved') return TEXT.reminderNotSaved(errorMessage(answer.error.code))
+  return null
 }
 
 /**
@@ -288,6 +306,12 @@ export const DEV_TEXT = DEV_BACKEND
       hint: '本地后端以 TICKETCARD_ORGANIZERS=dev_organizer 启动时，切换后即为所有活动的主办方。',
       toOrganizer: '切换为主办方 dev_organizer',
       toFresh: '换回新的个人身份',
+      // The H5 stand-in for WeChat's subscribe-message sheet, so a browser can answer it.
+      subscribeSheetTitle: (appName: string) => `「${appName}」申请发送以下消息`,
+      subscribeSheetNote: '开发环境模拟的微信订阅消息弹窗',
+      subscribeTemplateKind: { confirmation: '预约成功通知', reminder: '活动开场提醒' },
+      subscribeAllow: '允许',
+      subscribeCancel: '取消',
     }
   : null
 

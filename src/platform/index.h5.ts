@@ -1,6 +1,17 @@
 import Taro from '@tarojs/taro'
+import { DEV_TEXT, PAGE_TITLES } from '../i18n/zh-CN'
 import { developmentOpenid } from '../services/devIdentity'
-import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
+import type {
+  AddCardOutcome,
+  CardPackHost,
+  FileExportHost,
+  PlatformCapabilities,
+  ScannerHost,
+  SubscribeHost,
+  SubscribeOutcome,
+  SubscribeTemplate,
+  WechatPrivacyHost,
+} from './types'
 import { safeFileName } from './fileName'
 
 // Every variant of this module answers with the same types.
@@ -81,12 +92,63 @@ const browserDownload: FileExportHost = {
 
 export const fileExport: FileExportHost | null = browserDownload
 
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, style: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag)
+  node.style.cssText = style
+  if (text !== undefined) node.textContent = text
+  return node
+}
+
+/**
+ * Development builds: a stand-in for WeChat's subscribe sheet, so a browser can answer it. Like
+ * WeChat's, it sits over the page outside the app's own tree: drawn straight into the document,
+ * from whichever page asks. 允许 accepts every template listed, 取消 declines them all.
+ */
+function standInSheet(templates: readonly SubscribeTemplate[]): Promise<SubscribeOutcome> {
+  const text = DEV_TEXT
+  if (!text) return Promise.resolve({ outcome: 'failed', reason: 'no subscribe sheet in this build' })
+  return new Promise((resolve) => {
+    const overlay = element('div', 'position:fixed;top:0;right:0;bottom:0;left:0;z-index:1000;background:rgba(0,0,0,0.5);display:flex;align-items:flex-end;')
+    const panel = element('div', 'width:100%;box-sizing:border-box;background:#fff;border-radius:12px 12px 0 0;padding:24px 20px 32px;font-size:16px;color:#111827;')
+    panel.setAttribute('role', 'dialog')
+    panel.setAttribute('aria-modal', 'true')
+    panel.setAttribute('aria-labelledby', 'subscribe-sheet-title')
+    panel.dataset.testid = 'subscribe-sheet'
+    const title = element('div', 'font-weight:600;margin-bottom:4px;', text.subscribeSheetTitle(PAGE_TITLES.app))
+    title.id = 'subscribe-sheet-title'
+    panel.append(title, element('div', 'font-size:12px;color:#4b5563;margin-bottom:16px;', text.subscribeSheetNote))
+    const list = element('ul', 'list-style:none;margin:0 0 24px;padding:0;')
+    for (const template of templates) list.append(element('li', 'padding:12px 0;border-top:1px solid #f0f0f0;', text.subscribeTemplateKind[template.kind]))
+    panel.append(list)
+    const actions = element('div', 'display:flex;')
+    const button = (label: string, style: string, accepted: string[]) => {
+      const node = element('button', `flex:1;height:44px;margin:0 6px;border-radius:8px;font-size:16px;${style}`, label)
+      node.type = 'button'
+      node.addEventListener('click', () => {
+        overlay.remove()
+        resolve({ outcome: 'answered', accepted })
+      })
+      return node
+    }
+    // WeChat's green, darkened to keep its text readable (4.5:1).
+    const allow = button(text.subscribeAllow, 'border:none;background:#0a7d3e;color:#fff;', templates.map((template) => template.id))
+    actions.append(button(text.subscribeCancel, 'border:none;background:#f3f4f6;color:#0a7d3e;', []), allow)
+    panel.append(actions)
+    overlay.append(panel)
+    document.body.append(overlay)
+    allow.focus()
+  })
+}
+
+/** Subscribe messages are WeChat's: production browsers skip the step. */
+export const subscribeMessages: SubscribeHost | null = DEV_BACKEND ? { request: standInSheet } : null
+
 /** Browsers have neither the card pack nor a native scanner; the in-app QR ticket always works. */
 export const capabilities: PlatformCapabilities = {
   signedIn: DEV_BACKEND,
   cardPack: cardPack !== null,
   scanCode: scanner !== null,
-  subscribeMessage: false,
+  subscribeMessage: subscribeMessages !== null,
 }
 
 /** A browser has no WeChat privacy authorization: the app's own consent on the form is the whole story. */

@@ -1,5 +1,5 @@
 import { scanWithCamera } from './scan'
-import type { CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, WechatPrivacyHost } from './types'
+import type { CardPackHost, FileExportHost, PlatformCapabilities, ScannerHost, SubscribeHost, WechatPrivacyHost } from './types'
 
 // Every variant of this module answers with the same types.
 export type * from './types'
@@ -16,11 +16,17 @@ export const scanner: ScannerHost | null = { scan: scanWithCamera }
  */
 export const fileExport: FileExportHost | null = null
 
+/**
+ * Alipay and ByteDance have subscribe messages of their own, but the backend sends WeChat's only:
+ * asking here would promise reminders that never come, so the app skips the step.
+ */
+export const subscribeMessages: SubscribeHost | null = null
+
 export const capabilities: PlatformCapabilities = {
   signedIn: DEV_BACKEND,
   cardPack: false,
   scanCode: scanner !== null,
-  subscribeMessage: false,
+  subscribeMessage: subscribeMessages !== null,
 }
 
 /**

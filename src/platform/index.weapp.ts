@@ -2,7 +2,17 @@ import Taro from '@tarojs/taro'
 import { errMsgOf } from './errMsg'
 import { safeFileName } from './fileName'
 import { scanWithCamera } from './scan'
-import type { AddCardOutcome, CardPackHost, FileExportHost, PlatformCapabilities, PrivacyAnswer, ScannerHost, WechatPrivacyHost } from './types'
+import type {
+  AddCardOutcome,
+  CardPackHost,
+  FileExportHost,
+  PlatformCapabilities,
+  PrivacyAnswer,
+  ScannerHost,
+  SubscribeHost,
+  SubscribeOutcome,
+  WechatPrivacyHost,
+} from './types'
 
 // Every variant of this module answers with the same types.
 export type * from './types'
@@ -111,11 +121,53 @@ function wechatFileExport(wx: WxFileApi): FileExportHost {
 
 export const fileExport: FileExportHost | null = Taro.canIUse('shareFileMessage') ? wechatFileExport(Taro as unknown as WxFileApi) : null
 
+/**
+ * `wx.requestSubscribeMessage` through Taro, which answers a Promise (rejected on fail). Taro's
+ * typing asks for Alipay's `entityIds` too, so the call goes through this narrower shape.
+ */
+interface TaroSubscribeApi {
+  requestSubscribeMessage(options: { tmplIds: string[] }): Promise<Record<string, unknown>>
+}
+
+/**
+ * Each template id answers `accept`, `reject`, `ban` (WeChat blocked the template) or `filter`
+ * (WeChat filtered it out). Only a `reject` is the person saying no; when WeChat withheld every
+ * template it did not accept, there is no answer of theirs to record, so it counts as a failure and
+ * the app offers to ask again.
+ */
+function subscribeAnswer(ids: string[], res: Record<string, unknown>): SubscribeOutcome {
+  const accepted = ids.filter((id) => res[id] === 'accept')
+  const withheld = ids.filter((id) => res[id] === 'ban' || res[id] === 'filter')
+  if (accepted.length === 0 && withheld.length > 0) {
+    return { outcome: 'failed', reason: `requestSubscribeMessage: ${withheld.map((id) => `${id} ${String(res[id])}`).join(', ')}` }
+  }
+  return { outcome: 'answered', accepted }
+}
+
+/**
+ * WeChat refuses the sheet outside a tap (errCode 20004): Taro calls wx.requestSubscribeMessage
+ * synchronously inside `request`, so `request` must be called straight from the tap, with nothing
+ * awaited before it.
+ */
+function wechatSubscribe(taro: TaroSubscribeApi): SubscribeHost {
+  return {
+    request: (templates) => {
+      const ids = templates.map((template) => template.id)
+      return taro.requestSubscribeMessage({ tmplIds: ids }).then(
+        (res) => subscribeAnswer(ids, res),
+        (err: unknown) => ({ outcome: 'failed', reason: errMsgOf(err) }),
+      )
+    },
+  }
+}
+
+export const subscribeMessages: SubscribeHost | null = Taro.canIUse('requestSubscribeMessage') ? wechatSubscribe(Taro as unknown as TaroSubscribeApi) : null
+
 export const capabilities: PlatformCapabilities = {
   signedIn: true,
   cardPack: cardPack !== null,
   scanCode: scanner !== null,
-  subscribeMessage: Taro.canIUse('requestSubscribeMessage'),
+  subscribeMessage: subscribeMessages !== null,
 }
 
 /**

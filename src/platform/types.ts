@@ -76,3 +76,26 @@ export interface WechatPrivacyHost {
   /** `wx.openPrivacyContract`: WeChat's own page for the mini-program's privacy guide. */
   openContract(): Promise<boolean>
 }
+
+/** A subscribe-message template the backend sends, as the host's sheet lists it. */
+export interface SubscribeTemplate {
+  id: string
+  /** `confirmation`: the booking is confirmed; `reminder`: before the session starts. */
+  kind: 'confirmation' | 'reminder'
+}
+
+/**
+ * How a subscribe request ended. `answered`: the person saw the sheet (or WeChat answered for them,
+ * from an earlier "always" choice); `accepted` names the templates they allowed, none for a
+ * decline. `failed`: no answer to record (called outside a tap, subscriptions switched off...).
+ */
+export type SubscribeOutcome = { outcome: 'answered'; accepted: string[] } | { outcome: 'failed'; reason: string }
+
+/**
+ * WeChat's subscribe messages (`wx.requestSubscribeMessage`): the person allows the backend to send
+ * each listed template once. WeChat shows the sheet only in a tap: call `request` straight from
+ * one, with the templates already at hand (at most 3).
+ */
+export interface SubscribeHost {
+  request(templates: readonly SubscribeTemplate[]): Promise<SubscribeOutcome>
+}

@@ -30,6 +30,7 @@ const READS: ReadonlySet<ActionName> = new Set<ActionName>([
   'organizer.stats',
   'organizer.idRefusals',
   'staff.list',
+  'reminders.templates',
 ])
 
 export interface CallOptions {

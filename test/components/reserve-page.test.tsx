@@ -4,29 +4,13 @@ import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialReservationState, useReservationStore } from '../../src/stores/reservation'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
 import { navigateTo, redirectTo, request, resetTaroStub, setRouterParams, switchTab } from '../support/taro'
-import { sampleEvent } from './fixtures'
+import { sampleEvent, sampleTicket } from './fixtures'
 import type { EventView, TicketView } from '../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../cloud/src/api/privacy'
 
 const event: EventView = sampleEvent()
 
-const ticket: TicketView = {
-  id: 'tabc',
-  code: '123456789012345674',
-  status: 'active',
-  eventId: 'ev1',
-  eventTitle: event.title,
-  venue: event.venue,
-  session: { id: 's1', name: '第一场', place: '一号门', startsAt: event.sessions[0].startsAt, endsAt: event.sessions[0].endsAt },
-  attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
-  erasedAt: null,
-  erasable: false,
-  entries: { used: 0, firstAt: null, lastAt: null },
-  createdAt: '2026-11-29T00:00:00Z',
-  cancelledAt: null,
-  cancellable: true,
-  cardPack: 'unavailable',
-}
+const ticket: TicketView = sampleTicket()
 
 function type(label: string, value: string) {
   const input = document.querySelector(`input[name="${label}"]`) as HTMLInputElement

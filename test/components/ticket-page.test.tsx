@@ -2,27 +2,11 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import TicketPage from '../../src/pages/ticket'
 import { initialEventsState, useEventsStore } from '../../src/stores/events'
 import { initialTicketsState, useTicketsStore } from '../../src/stores/tickets'
-import { sampleEvent } from './fixtures'
+import { sampleEvent, sampleTicket } from './fixtures'
 import { request, resetTaroStub, setRouterParams, showModal, showToast, switchTab } from '../support/taro'
 import type { TicketView } from '../../cloud/src/api/models'
 
-const ticket: TicketView = {
-  id: 'tabc',
-  code: '123456789012345674',
-  status: 'active',
-  eventId: 'ev1',
-  eventTitle: '城市博物馆夜场开放',
-  venue: '城市博物馆',
-  session: { id: 's1', name: '第一场', place: '一号门', startsAt: '2026-12-01T11:00:00Z', endsAt: '2026-12-01T13:00:00Z' },
-  attendee: { name: '张三', phone: '13812345678', hasIdNumber: false },
-  erasedAt: null,
-  erasable: false,
-  entries: { used: 0, firstAt: null, lastAt: null },
-  createdAt: '2026-11-29T00:00:00Z',
-  cancelledAt: null,
-  cancellable: true,
-  cardPack: 'unavailable',
-}
+const ticket: TicketView = sampleTicket()
 
 beforeEach(() => {
   resetTaroStub()

@@ -20,6 +20,7 @@ const erased: TicketView = {
   cancelledAt: '2026-11-30T00:00:00Z',
   cancellable: false,
   cardPack: 'unavailable',
+  reminders: { state: 'unasked', accepted: [], decidedAt: null },
 }
 
 beforeEach(() => {

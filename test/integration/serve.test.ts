@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,28 +5,9 @@ import { credentialsFileOf } from '../../cloud/local/emulator/credentialsFile'
 import { connectSimulatorControl } from '../../cloud/local/wechat/controlClient'
 import { openEvent } from '../support/adminDb'
 import { runScript } from '../support/runScript'
+import { serve, until } from '../support/serveProcess'
 
 jest.setTimeout(90_000)
-
-const root = path.resolve(__dirname, '..', '..')
-
-function serve(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/serve.ts')], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-  return { child, exited, out: () => stdout, err: () => stderr }
-}
-
-async function until(check: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 it('npm run serve starts the three services on the given ports, answers, and stops cleanly on SIGTERM', async () => {
   // Below Linux's ephemeral range (32768+), where ports other suites open at random could collide.

@@ -39,9 +39,10 @@ test('reserve a session, see the ticket with its code, and cancel it after the c
   await reserve.input('11 位手机号', '1381234')
   await reserve.tap('提交预约')
   expect(reserve.text()).toContain('请输入正确的 11 位手机号')
-  // Nothing but reads of the events list so far (the form reads the seats again when it opens).
+  // Nothing but reads so far: the events list (the form reads the seats again when it opens) and
+  // the reminder templates (read before the tap that will ask for them).
   const actions = (mp.state.calledWith('cloud.callFunction') as { data: { action: string } }[]).map((call) => call.data.action)
-  expect(new Set(actions)).toEqual(new Set(['events.list']))
+  expect(new Set(actions)).toEqual(new Set(['events.list', 'reminders.templates']))
   expect((await sessionState(env.db, event.sessions[0].id)).remaining).toBe(200)
 
   await reserve.input('11 位手机号', '13812345678')

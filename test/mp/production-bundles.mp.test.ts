@@ -1,6 +1,7 @@
 /**
  * Production bundles carry nothing of the development backend: no stand-in card pack (the
- * simulator's wallet), no switch to the development organizer identity and none of its words.
+ * simulator's wallet), no switch to the development organizer identity and none of its words, no
+ * stand-in for WeChat's subscribe sheet.
  * Those exist only in development builds (`dist-h5-dev/`, the dev server); the last test shows the
  * checks can fail.
  */
@@ -28,6 +29,7 @@ const DEV_ONLY = {
   'simulator wallet': '/wallet/',
   'development organizer id': 'dev_organizer',
   'identity switch': '开发身份',
+  'subscribe sheet stand-in': '开发环境模拟的微信订阅消息弹窗',
 }
 
 test.each(['dist', 'dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ never sends the development identity header', (dist) => {
@@ -44,6 +46,10 @@ test.each(['dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ has 
 test.each(['dist', 'dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ cannot switch to the development organizer', (dist) => {
   expect(mentions(dist, DEV_ONLY['development organizer id'])).toBe(false)
   expect(mentions(dist, DEV_ONLY['identity switch'])).toBe(false)
+})
+
+test.each(['dist', 'dist-h5', 'dist-alipay', 'dist-tt'])('the production bundle %s/ has no stand-in for WeChat’s subscribe sheet', (dist) => {
+  expect(mentions(dist, DEV_ONLY['subscribe sheet stand-in'])).toBe(false)
 })
 
 test('the development H5 bundle has all of them (so the checks above can fail)', () => {

@@ -3,7 +3,7 @@
  * SQLite file, the function runtime with the project's functions, and the gateway in front.
  * Calls go through real HTTP and the real wx-server-sdk, exactly as the H5 app's do.
  */
-import { type EmulatorCredentials, startEmulator } from '../../cloud/local/emulator'
+import { type CloudCallTarget, type EmulatorCredentials, startEmulator } from '../../cloud/local/emulator'
 import { discoverFunctions, type FunctionDefinition } from '../../cloud/local/runtime/functions'
 import { startGateway, type Gateway } from '../../cloud/local/runtime/gateway'
 import { Runtime } from '../../cloud/local/runtime/runtime'
@@ -33,10 +33,12 @@ export interface LocalStackOptions {
   maxInstances?: number
   functionEnv?: Record<string, string>
   dataFile?: string
+  /** Where the functions' cloud calls (cloud.openapi.*) go: a simulator in this process, or its base URL. */
+  wechatSimulator?: string | CloudCallTarget
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:' })
+  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator })
   const runtime = new Runtime({
     functions: options.functions ?? discoverFunctions('source'),
     adminUrl: emulator.adminUrl,

@@ -35,6 +35,7 @@ export async function startWechatStack(options: WechatStackOptions): Promise<Wec
   const stack = await startLocalStack({
     functions: options.functions,
     maxInstances: options.maxInstances ?? 8,
+    wechatSimulator: wechat,
     functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env, ...prepared },
   })
   const client = createJsonClient()

@@ -9,6 +9,7 @@ import { type EmulatorCredentials, forgetCredentials, newCredentials, rememberCr
 import { type CollectionMode, Database } from './database'
 import type { Doc } from './ejson'
 import { DEFAULT_INDEXES_FILE, loadIndexConfig } from './indexes'
+import { type CloudCallTarget, openApiBridge, simulatorOverHttp } from './openApi'
 import { createServer, type OpenApiHandler } from './server'
 import { Storage } from './storage'
 
@@ -20,6 +21,14 @@ export interface EmulatorOptions {
   /** Index configuration (collections and their indexes); default cloud/indexes.json. */
   indexesFile?: string
   handlers?: FunctionHandlers & { openApi?: OpenApiHandler }
+  /**
+   * Where `cloud.openapi.*` calls go: the WeChat simulator's base URL (another process; main.ts
+   * reads WECHAT_SIM_URL), or the simulator object itself in this process. Ignored when
+   * `handlers.openApi` is given; without either, cloud calls fail saying so.
+   */
+  wechatSimulator?: string | CloudCallTarget
+  /** How long a cloud call may take before it fails with -604102 (default 10 s, under the SDK's 15 s). */
+  openApiTimeoutMs?: number
   /** CloudBase aborts transactions after 30 s. */
   transactionTimeoutMs?: number
   /**
@@ -83,10 +92,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const handlers = options.handlers ?? {}
   const credentials = options.credentials ?? newCredentials()
+  const wechat = options.wechatSimulator
+  const openApi =
+    handlers.openApi ??
+    (wechat === undefined ? undefined : openApiBridge(typeof wechat === 'string' ? simulatorOverHttp(wechat) : wechat, { timeoutMs: options.openApiTimeoutMs }))
   const server = createServer({
     actions: { ...databaseActions(database), ...functionActions(handlers) },
     credentials,
-    openApi: handlers.openApi,
+    openApi,
     log: options.log,
   })
   // The SDK opens a connection per call inside functions (no keep-alive there); keep idle ones short-lived.
@@ -131,5 +144,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
 export type { FunctionHandlers } from './actions'
 export type { OpenApiHandler } from './server'
+export { type CloudCallInput, type CloudCallTarget, openApiBridge, simulatorOverHttp } from './openApi'
 export type { CollectionMode } from './database'
 export type { EmulatorCredentials } from './credentials'

@@ -6,6 +6,7 @@
  *   EMULATOR_INDEXES      index configuration (default cloud/indexes.json)
  *   EMULATOR_COLLECTIONS  "declared" (default, as CloudBase) or "auto" (created on first write)
  *   RUNTIME_GATEWAY_URL   when set, `cloud.callFunction` is served by POST <url>/api/<name>
+ *   WECHAT_SIM_URL        when set, `cloud.openapi.*` goes to the WeChat simulator at this base URL
  *   EMULATOR_SECRET_ID, EMULATOR_SECRET_KEY
  *                         the credentials requests must be signed with (default: fresh random ones)
  *
@@ -50,6 +51,11 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const gateway = process.env.RUNTIME_GATEWAY_URL
+  const wechatSimulator = process.env.WECHAT_SIM_URL || undefined
+  if (wechatSimulator !== undefined && !URL.canParse(wechatSimulator)) {
+    console.error(`WECHAT_SIM_URL must be the simulator's base URL, such as http://127.0.0.1:9302 (got "${wechatSimulator}")`)
+    process.exit(2)
+  }
   const dataFile = configuredDataFile()
   const emulator = await startEmulator({
     port: portFrom('EMULATOR_PORT', 9301),
@@ -57,6 +63,7 @@ async function main(): Promise<void> {
     indexesFile: process.env.EMULATOR_INDEXES ? path.resolve(root, process.env.EMULATOR_INDEXES) : undefined,
     collections,
     handlers: gateway ? { invokeFunction: forwardToGateway(gateway) } : {},
+    wechatSimulator,
     credentials: credentialsFromEnvironment(),
   })
   const keyFile = credentialsFileOf(dataFile)

@@ -108,7 +108,7 @@ export function createServer(options: ServerOptions): http.Server {
   async function handleOpenApi(body: Buffer, contentType: string, res: http.ServerResponse, requestId: string): Promise<void> {
     try {
       if (!options.openApi) {
-        throw new CloudBaseError(ReplyCode.SYS_ERR, '[ResourceNotFound] wx.openApi is not served: this emulator was started without a WeChat handler (startEmulator handlers.openApi)')
+        throw new CloudBaseError(ReplyCode.SYS_ERR, '[ResourceNotFound] wx.openApi is not served: this emulator was started without a WeChat simulator (startEmulator wechatSimulator, or WECHAT_SIM_URL for main.ts)')
       }
       const reply = await options.openApi(body, contentType)
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.length })

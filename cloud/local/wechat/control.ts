@@ -7,6 +7,7 @@ import { ALL_ENDPOINTS, type FaultSnapshot } from './faults'
 import { isObject, type JsonObject } from './fields'
 import { DEFAULT_LIMITS, type SimulatorLimits } from './limits'
 import type { SubscribeMessage } from './subscribe'
+import type { SubscribeTemplate } from './subscribeTemplates'
 import type { SimulatorState } from './state'
 import type { TicketRecord, TicketType } from './tickets'
 import type { TokenAnswer, TokenKind, TokenSnapshot } from './tokens'
@@ -76,6 +77,15 @@ export interface SimulatorControl {
   limits(): SimulatorLimits
   setLimits(input: Partial<SimulatorLimits>): SimulatorLimits
   subscribeMessages(input?: { touser?: string }): SubscribeMessage[]
+  /**
+   * Adds a subscribe-message template to the account (or replaces the one with that id): sends
+   * with it are then checked against its keywords. `keywords` maps each key to its type, e.g.
+   * `{thing1: 'thing', time2: 'time'}`. The development templates (devTemplates.ts) are always there
+   * after start and reset.
+   */
+  defineTemplate(input: { id: string; title: string; keywords: Record<string, string> }): SubscribeTemplate
+  /** The account's subscribe-message templates. */
+  templates(): SubscribeTemplate[]
   /** The event pushes WeChat would have sent (user_get_card, card_pass_check ...). */
   events(input?: { event?: string; cardId?: string }): CardEvent[]
   /**
@@ -94,8 +104,22 @@ export const CONTROL_METHODS: readonly ControlMethod[] = [
   'rotateAccessToken', 'invalidateAccessToken', 'accessTokens', 'currentTicket', 'expireTicket',
   'approveCard', 'rejectCard', 'card', 'cards', 'code', 'codes', 'setCodeStatus', 'whitelist',
   'setIpWhitelist', 'setCallerIp', 'network', 'now', 'advanceClock', 'setClock', 'limits', 'setLimits',
-  'subscribeMessages', 'events', 'cloudCall', 'reset',
+  'subscribeMessages', 'defineTemplate', 'templates', 'events', 'cloudCall', 'reset',
 ]
+
+/**
+ * The cloud calls the simulator serves, each with the HTTP endpoint whose counters, faults and
+ * latency it shares: on WeChat's side a cloud call is the same API, only without the token.
+ */
+export const CLOUD_CALL_ENDPOINTS: Readonly<Record<string, string>> = {
+  'subscribeMessage.send': '/cgi-bin/message/subscribe/send',
+}
+
+/** The latency injected on the endpoint a cloud call stands for (0 for an API not served). */
+export function cloudCallLatencyMs(state: SimulatorState, apiName: unknown): number {
+  const endpoint = typeof apiName === 'string' && Object.hasOwn(CLOUD_CALL_ENDPOINTS, apiName) ? CLOUD_CALL_ENDPOINTS[apiName] : undefined
+  return endpoint === undefined ? 0 : state.faults.latencyFor(endpoint, true)
+}
 
 /** Bad control input: answered 400 over HTTP, thrown in process. */
 export class ControlError extends Error {
@@ -261,17 +285,27 @@ export function createControl(state: SimulatorState): SimulatorControl {
     },
     subscribeMessages: (input = {}) => state.outbox.list({ touser: optional(input.touser, isString, 'touser must be a string') }),
     events: (input = {}) => state.events.list({ event: optional(input.event, isString, 'event must be a string'), cardId: optional(input.cardId, isString, 'cardId must be a string') }),
+    defineTemplate(input) {
+      try {
+        return state.templates.define(input)
+      } catch (err) {
+        throw new ControlError((err as Error).message)
+      }
+    },
+    templates: () => state.templates.list(),
     cloudCall(input) {
       need(isString(input?.apiName) && isObject(input.params), 'cloudCall needs {apiName, params}')
-      need(input.apiName === 'subscribeMessage.send', `the simulator serves the cloud call subscribeMessage.send, not ${input.apiName}`)
-      const endpoint = '/cgi-bin/message/subscribe/send'
+      const endpoint = Object.hasOwn(CLOUD_CALL_ENDPOINTS, input.apiName) ? CLOUD_CALL_ENDPOINTS[input.apiName] : undefined
+      need(endpoint !== undefined, `the simulator serves only the cloud calls ${Object.keys(CLOUD_CALL_ENDPOINTS).join(', ')}, not ${input.apiName}`)
+      // Resolved before counting: a bad control argument is not a call WeChat would have seen.
+      const appid = appidOf(input.appid)
       const at = now()
       state.counters.call(endpoint)
       let reply: JsonObject
       try {
         const injected = state.faults.draw(endpoint, true)
         if (injected !== null) throw new WxError(injected)
-        reply = { errcode: 0, errmsg: 'ok', msgid: state.outbox.send(appidOf(input.appid), input.params, at) }
+        reply = { errcode: 0, errmsg: 'ok', msgid: state.outbox.send(appid, input.params, at) }
       } catch (err) {
         if (!(err instanceof WxError)) throw err
         reply = errorBody(err, at)

@@ -5,7 +5,8 @@
  */
 import type { AddressInfo } from 'node:net'
 import { DEFAULT_ACCOUNT, type AccountCredentials } from './accounts'
-import { createControl, type SimulatorControl } from './control'
+import { cloudCallLatencyMs, createControl, type SimulatorControl } from './control'
+import type { JsonObject } from './fields'
 import type { SimulatorLimits } from './limits'
 import { createServer } from './server'
 import { createState } from './state'
@@ -34,6 +35,11 @@ export interface WechatSimulator {
   /** http://127.0.0.1:PORT: use it as the WeChat API base (in place of https://api.weixin.qq.com). */
   baseUrl: string
   control: SimulatorControl
+  /**
+   * `control.cloudCall` as WeChat answers it: after the API's injected latency. What the CloudBase
+   * emulator calls when it runs in this process (`startEmulator({wechatSimulator: simulator})`).
+   */
+  cloudCall(input: Parameters<SimulatorControl['cloudCall']>[0]): Promise<JsonObject>
   close(): Promise<void>
 }
 
@@ -61,6 +67,11 @@ export async function startWechatSimulator(options: WechatSimulatorOptions = {})
     port,
     baseUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     control,
+    async cloudCall(input) {
+      const latency = cloudCallLatencyMs(state, input?.apiName)
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
+      return control.cloudCall(input)
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()))
@@ -72,11 +83,14 @@ export async function startWechatSimulator(options: WechatSimulatorOptions = {})
 export { DEFAULT_ACCOUNT, type AccountCredentials } from './accounts'
 export { cardExtSignature, signCardExt, stringToSign, type CardExtSignedFields } from './signature'
 export { connectSimulatorControl, type RemoteSimulatorControl } from './controlClient'
-export { CONTROL_METHODS, ControlError, type CardSnapshot, type CodeSnapshot, type SimulatorControl } from './control'
+export { CLOUD_CALL_ENDPOINTS, CONTROL_METHODS, ControlError, type CardSnapshot, type CodeSnapshot, type SimulatorControl } from './control'
 export { DEFAULT_LIMITS, type SimulatorLimits } from './limits'
 export type { EndpointCounter } from './counters'
 export type { FaultSnapshot } from './faults'
 export type { CardEvent } from './events'
 export type { SubscribeMessage } from './subscribe'
+export type { SubscribeTemplate } from './subscribeTemplates'
+export { DEV_SUBSCRIBE_TEMPLATES, type DevSubscribeTemplate } from './devTemplates'
+export { checkSubscribeData, KEYWORD_RULES, KEYWORD_TYPES, keywordTypeOfKey, keywordValueProblem, type KeywordType, type SubscribeDataProblem } from './subscribeRules'
 export type { TokenKind, TokenSnapshot } from './tokens'
 export type { TicketRecord, TicketType } from './tickets'

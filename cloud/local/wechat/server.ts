@@ -1,5 +1,5 @@
 import http from 'node:http'
-import type { SimulatorControl } from './control'
+import { cloudCallLatencyMs, type SimulatorControl } from './control'
 import { CONTROL_PREFIX, handleControl } from './controlHttp'
 import { errorBody, WxError } from './errors'
 import { isObject, type JsonObject } from './fields'
@@ -64,6 +64,15 @@ function parseJson(body: Buffer): JsonObject {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** The apiName of a /__sim/cloudCall body, if it has one; the control itself judges the rest. */
+function parseCloudCallApi(body: Buffer): unknown {
+  try {
+    return (JSON.parse(body.toString('utf8')) as { apiName?: unknown } | null)?.apiName
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * The HTTP front. Every WeChat API call goes through the same steps, in WeChat's order where it
  * matters: count it, add injected latency, maybe fail it on purpose, check the method and body,
@@ -103,6 +112,11 @@ export function createServer({ state, control, log }: ServerDeps): http.Server {
     const path = url.pathname
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`)) {
       const body = await readBody(req)
+      // A cloud call stands for a WeChat API call, so it waits out that API's injected latency.
+      if (path === `${CONTROL_PREFIX}/cloudCall` && !body.tooLarge) {
+        const latency = cloudCallLatencyMs(state, parseCloudCallApi(body.data))
+        if (latency > 0) await sleep(latency)
+      }
       const reply = body.tooLarge ? { status: 413, body: { ok: false, error: 'body too large' } } : handleControl(control, req.method ?? 'GET', path, body.data)
       return send(res, reply.status, reply.body, false)
     }

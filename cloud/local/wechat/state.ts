@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type SimulatorLimits } from './limits'
 import { MediaStore } from './media'
 import { IpWhitelist } from './network'
 import { SubscribeOutbox } from './subscribe'
+import { SubscribeTemplates } from './subscribeTemplates'
 import { ApiTickets } from './tickets'
 import { AccessTokens } from './tokens'
 import { Wallet } from './wallet'
@@ -36,6 +37,8 @@ export interface SimulatorState {
   cipher: CodeCipher
   media: MediaStore
   outbox: SubscribeOutbox
+  /** Subscribe-message templates; the development ones by default. */
+  templates: SubscribeTemplates
   events: EventLog
   nonces: NonceRegistry
   wallet: Wallet
@@ -58,7 +61,8 @@ export function createState(options: StateOptions): SimulatorState {
   const nonces = new NonceRegistry()
   const tokens = new AccessTokens(limitsOf)
   const media = new MediaStore()
-  const outbox = new SubscribeOutbox()
+  const templates = new SubscribeTemplates()
+  const outbox = new SubscribeOutbox(templates)
   const network = new IpWhitelist(options.allowedIps)
   const faults = new Faults()
   const counters = new Counters()
@@ -74,13 +78,14 @@ export function createState(options: StateOptions): SimulatorState {
     cipher,
     media,
     outbox,
+    templates,
     events,
     nonces,
     wallet: new Wallet({ cards, codes, tickets, cipher, events, nonces, limits: limitsOf }),
     faults,
     counters,
     reset() {
-      for (const part of [tokens, tickets, cards, codes, media, outbox, events, nonces, counters, clock]) part.reset()
+      for (const part of [tokens, tickets, cards, codes, media, outbox, templates, events, nonces, counters, clock]) part.reset()
       faults.clear()
       network.setAllowed(options.allowedIps)
       network.setCallerIp(null)

@@ -1,5 +1,7 @@
 import { WxError } from './errors'
 import { isObject, optionalString, type JsonObject } from './fields'
+import { checkSubscribeData } from './subscribeRules'
+import type { SubscribeTemplates } from './subscribeTemplates'
 
 export interface SubscribeMessage {
   msgid: number
@@ -16,10 +18,15 @@ export interface SubscribeMessage {
 const STATES = new Set(['developer', 'trial', 'formal'])
 const LANGS = new Set(['zh_CN', 'en_US', 'zh_HK', 'zh_TW'])
 
-/** Subscribe messages sent (/cgi-bin/message/subscribe/send), kept for tests to read. */
+/**
+ * Subscribe messages sent (/cgi-bin/message/subscribe/send, or the cloud call
+ * subscribeMessage.send), checked against the account's templates and kept for tests to read.
+ */
 export class SubscribeOutbox {
   private messages: SubscribeMessage[] = []
   private nextMsgid = 1_800_000_000
+
+  constructor(private readonly templates: SubscribeTemplates) {}
 
   /** Validates and records one send; answers the msgid. */
   send(appid: string, body: JsonObject, now: number): number {
@@ -33,13 +40,17 @@ export class SubscribeOutbox {
     if (!STATES.has(state)) throw WxError.hint(47003, 'miniprogram_state must be developer, trial or formal')
     const lang = optionalString(body, 'lang') ?? 'zh_CN'
     if (!LANGS.has(lang)) throw WxError.hint(47003, 'lang must be zh_CN, en_US, zh_HK or zh_TW')
-    const data = body.data
-    if (!isObject(data) || Object.keys(data).length === 0) throw WxError.hint(47003, 'data must be an object of {"<key>": {"value": "..."}}')
-    const values: Record<string, { value: string }> = {}
-    for (const [key, entry] of Object.entries(data)) {
-      if (!isObject(entry) || typeof entry.value !== 'string' || entry.value === '') throw WxError.hint(47003, `data.${key}.value is empty or not a string`)
-      values[key] = { value: entry.value }
+    const template = this.templates.get(templateId)
+    if (!template) {
+      const known = this.templates.list().map((t) => `${t.id} (${t.title})`).join(', ') || 'none'
+      throw WxError.hint(40037, `no template ${templateId} on this account; defined: ${known} (control defineTemplate adds one)`)
     }
+    const data = body.data
+    if (data !== undefined && !isObject(data)) throw WxError.hint(47003, 'data must be an object of {"<key>": {"value": "..."}}')
+    const problem = checkSubscribeData(template, data)
+    if (problem) throw new WxError(47003, problem.errmsg)
+    const values: Record<string, { value: string }> = {}
+    for (const key of Object.keys(template.keywords)) values[key] = { value: ((data as JsonObject)[key] as { value: string }).value }
     this.nextMsgid += 1
     this.messages.push({ msgid: this.nextMsgid, appid, touser, template_id: templateId, page, data: values, miniprogram_state: state, lang, sentAt: now })
     return this.nextMsgid

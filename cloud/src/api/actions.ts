@@ -1,4 +1,4 @@
-import type { EventStats, EventView, ExportFile, IdRefusalView, MyRoles, ScanAnswer, StaffMember, TicketView } from './models'
+import type { EventStats, EventView, ExportFile, IdRefusalView, MyRoles, ReminderTemplateView, ScanAnswer, StaffMember, TicketView } from './models'
 import type { ReservePayload } from './validation'
 
 type Empty = Record<string, never>
@@ -28,6 +28,8 @@ export interface ActionContract {
   'staff.list': { fn: 'organizer'; payload: { eventId: string }; result: { staff: StaffMember[] } }
   'roles.mine': { fn: 'organizer'; payload: Empty; result: MyRoles }
   'checkin.scan': { fn: 'checkin'; payload: { code: string; nonce: string; gate: string }; result: ScanAnswer }
+  'reminders.templates': { fn: 'attendee'; payload: Empty; result: { templates: ReminderTemplateView[] } }
+  'reminders.consent': { fn: 'attendee'; payload: { ticketId: string; accepted: string[] }; result: TicketView }
 }
 
 export type ActionName = keyof ActionContract
@@ -57,4 +59,6 @@ export const ACTION_FUNCTION: { [A in ActionName]: ActionContract[A]['fn'] } = {
   'staff.list': 'organizer',
   'roles.mine': 'organizer',
   'checkin.scan': 'checkin',
+  'reminders.templates': 'attendee',
+  'reminders.consent': 'attendee',
 }

@@ -76,6 +76,27 @@ export interface TicketView {
    * when it can be added, `added` once WeChat confirmed the add.
    */
   cardPack: CardPackState
+  /** The owner's reminders by WeChat subscribe message (issue 13). */
+  reminders: TicketRemindersView
+}
+
+/**
+ * What the owner agreed to hear about this ticket. `unasked`: the app has not asked yet (or the
+ * host has no subscribe messages); `on`: the reminder template was accepted; `off`: it was
+ * declined (the ticket page offers to ask again). `accepted` lists the template ids accepted.
+ */
+export interface TicketRemindersView {
+  state: 'unasked' | 'on' | 'off'
+  accepted: string[]
+  /** When the owner last answered, null before. */
+  decidedAt: string | null
+}
+
+/** A subscribe-message template the functions are configured to send (`reminders.templates`). */
+export interface ReminderTemplateView {
+  id: string
+  /** `confirmation`: booking confirmed, sent once after consent; `reminder`: before the session. */
+  kind: 'confirmation' | 'reminder'
 }
 
 export type CardPackState = 'unavailable' | 'available' | 'added'

@@ -82,6 +82,12 @@ export const reservePayloadSchema = v.strictObject(
 export type ReservePayload = v.InferOutput<typeof reservePayloadSchema>
 
 export const ticketRefSchema = v.strictObject({ ticketId: identifier })
+
+/** `reminders.consent`: the template ids the person accepted in WeChat's sheet (none when declined). */
+export const reminderConsentSchema = v.strictObject({
+  ticketId: identifier,
+  accepted: v.pipe(v.array(identifier, 'INVALID_VALUE'), v.maxLength(3, 'INVALID_VALUE')),
+})
 export const emptyPayloadSchema = v.strictObject({})
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; fields: FieldErrors }

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto'
 import * as v from 'valibot'
-import { findMany, getDoc } from '../shared/db'
+import { jobRecord } from '../outbox/jobs'
+import { enqueue } from '../outbox/worker'
+import { findAll, findMany, getDoc } from '../shared/db'
 import type { CallContext } from '../shared/handler'
-import { COLLECTIONS, type EventRecord, type SessionRecord } from './records'
+import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
 import { withTransaction } from './transaction'
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "_" or "-", at most 48'))
@@ -81,6 +84,34 @@ export interface ImportReport {
   updated: string[]
   /** Sessions in the database that the file no longer lists: kept, since tickets may hang on them. */
   untouched: string[]
+  /** Cards in people's card packs queued for the new time or place (`/card/meetingticket/updateuser`). */
+  cardUpdates: number
+}
+
+type SessionWhenWhere = Pick<SessionRecord, 'startsAt' | 'endsAt' | 'place'>
+
+function movedOrRelocated(before: SessionWhenWhere, after: SessionWhenWhere): boolean {
+  return before.startsAt.getTime() !== after.startsAt.getTime() || before.endsAt.getTime() !== after.endsAt.getTime() || before.place !== after.place
+}
+
+/**
+ * A session's time or place changed: every card of it in someone's card pack should say so. One
+ * `card.updateuser` job per active ticket with a card, keyed by the new time and place (one update
+ * per change, however often the file is imported). The outbox decides by the deployment's card
+ * type: only a MEETING_TICKET card can be updated; a SCENIC_TICKET deployment completes the job
+ * without calling WeChat. Reminders need nothing here: they follow the session's time.
+ */
+async function queueCardUpdates(ctx: Pick<CallContext, 'db' | 'now'>, sessionId: string, after: SessionWhenWhere, now: Date): Promise<number> {
+  const tickets = await findAll<TicketRecord>(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'active' }, ['_id', 'asc'])
+  let queued = 0
+  const change = createHash('sha256').update(`${after.startsAt.getTime()}|${after.endsAt.getTime()}|${after.place}`).digest('hex').slice(0, 16)
+  for (const ticket of tickets) {
+    if (!ticket.card) continue
+    const fields = { begin_time: Math.floor(after.startsAt.getTime() / 1000), end_time: Math.floor(after.endsAt.getTime() / 1000), zone: after.place }
+    await enqueue(ctx.db, jobRecord('card.updateuser', `${ticket._id}:${change}`, { cardId: ticket.card.cardId, code: ticket.code, fields }, now))
+    queued += 1
+  }
+  return queued
 }
 
 /**
@@ -114,7 +145,7 @@ export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: Ev
   const { _id, ...eventFields } = event
   await ctx.db.collection(COLLECTIONS.events).doc(_id).set({ data: eventFields })
 
-  const report: ImportReport = { eventId: file.id, created: [], updated: [], untouched: [] }
+  const report: ImportReport = { eventId: file.id, created: [], updated: [], untouched: [], cardUpdates: 0 }
   const _ = ctx.db.command
   for (const session of file.sessions) {
     const fields = {
@@ -143,6 +174,7 @@ export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: Ev
       await tx.collection(COLLECTIONS.sessions).doc(session.id).update({ data: { ...fields, remaining: _.inc(session.capacity - current.capacity) } })
     })
     report.updated.push(session.id)
+    if (movedOrRelocated(existing, fields)) report.cardUpdates += await queueCardUpdates(ctx, session.id, fields, now)
   }
   const stored = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: file.id }, { limit: 1000 })
   report.untouched = stored.map((s) => s._id).filter((sid) => !file.sessions.some((s) => s.id === sid))

@@ -18,6 +18,8 @@ export const COLLECTIONS = {
   exports: 'exports',
   /** The outbox of WeChat side effects. */
   jobs: 'jobs',
+  /** One per session, reminder offset and start time whose reminders have all been queued. */
+  reminderRuns: 'reminder_runs',
 } as const
 
 export type IdNumberPolicy = 'off' | 'optional' | 'required'
@@ -82,6 +84,11 @@ export interface TicketRecord {
   idHoldReleasedAt?: Date
   /** Set once the card is in the owner's WeChat card pack. */
   card?: { cardId: string; addedAt: Date } | null
+  /**
+   * The owner's answer to the subscribe-message request (`reminders.consent`): the template ids
+   * accepted, and whether the reminder template is among them (`on`, indexed for the scheduler).
+   */
+  reminders?: { accepted: string[]; on: boolean; decidedAt: Date }
 }
 
 export interface ClaimRecord {

@@ -73,5 +73,8 @@ export function ticketView(ticket: TicketRecord, session: SessionRecord, event: 
     cancelledAt: ticket.cancelledAt ? iso(ticket.cancelledAt) : null,
     cancellable: ticket.status === 'active' && !ticket.entries?.count && now.getTime() < new Date(session.startsAt).getTime(),
     cardPack: ticket.card ? 'added' : configuredCardId() && ticket.status === 'active' ? 'available' : 'unavailable',
+    reminders: ticket.reminders
+      ? { state: ticket.reminders.on ? 'on' : 'off', accepted: ticket.reminders.accepted, decidedAt: iso(ticket.reminders.decidedAt) }
+      : { state: 'unasked', accepted: [], decidedAt: null },
   }
 }

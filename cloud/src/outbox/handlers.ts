@@ -1,8 +1,11 @@
+import { cardTypeConfig } from '../domain/cardConfig'
 import { decryptCode, recordCardAdded } from '../domain/cardPack'
 import type { JobRecord } from '../domain/records'
 import { callWithAccessToken } from '../wechat/client'
 import { WechatError } from '../wechat/errors'
 import { withAccessToken, type TokenDeps } from '../wechat/tokens'
+import { subscribeMessageFor } from '../domain/reminders'
+import type { CallContext } from '../shared/handler'
 import type { JobHandler } from './worker'
 
 /** errcodes that mean the side effect already holds (or can never apply): the job is complete. */
@@ -11,6 +14,22 @@ const ALREADY_SO: Record<string, number[]> = {
   'card.unavailable': [40056, 40099, 40127],
   // Consumed already: the gate's intent holds.
   'card.consume': [40099],
+  // The person's one-time subscription is used up, or they switched the messages off in WeChat:
+  // WeChat will not deliver this message whatever we do.
+  'subscribe.send': [43101],
+}
+
+/**
+ * A cloud call's failure as a WechatError, so the worker retries what can pass later (WeChat busy,
+ * CloudBase's own -5xxxxx errors, a permission still propagating: -604101) and gives up on a
+ * refusal (a template or field WeChat rejects: 40037, 47003), which stays visible as a dead job.
+ */
+export function cloudCallError(api: string, err: unknown): unknown {
+  const errCode = Number((err as { errCode?: unknown })?.errCode)
+  if (!Number.isFinite(errCode)) return err
+  const errMsg = String((err as { errMsg?: unknown }).errMsg ?? (err as Error).message ?? '')
+  const transient = errCode === -1 || errCode <= -500_000
+  return new WechatError(api, errCode, errMsg, 'cloud call', transient ? 'busy' : undefined)
 }
 
 function str(job: JobRecord, key: string): string {
@@ -19,8 +38,14 @@ function str(job: JobRecord, key: string): string {
   return value
 }
 
+export interface OutboxDeps extends TokenDeps {
+  /** For cloud calls (`cloud.openapi.*`), which need no access token. */
+  cloud: CallContext['cloud']
+  now: () => number
+}
+
 /** How the outbox carries out each WeChat side effect, with the shared token cache. */
-export function wechatJobHandlers(deps: TokenDeps): Record<string, JobHandler> {
+export function wechatJobHandlers(deps: OutboxDeps): Record<string, JobHandler> {
   const call = (path: string, body: unknown) => withAccessToken(deps, (token) => callWithAccessToken(deps.config, token, path, body))
   const tolerant = (type: string, run: JobHandler): JobHandler => async (job) => {
     try {
@@ -40,13 +65,21 @@ export function wechatJobHandlers(deps: TokenDeps): Record<string, JobHandler> {
       call('/card/code/unavailable', { card_id: str(job, 'cardId'), code: str(job, 'code'), reason: job.payload.reason ?? '预约已取消' }).then(() => undefined),
     ),
     'card.consume': tolerant('card.consume', (job) => call('/card/code/consume', { card_id: str(job, 'cardId'), code: str(job, 'code') }).then(() => undefined)),
-    'card.updateuser': (job) => call('/card/meetingticket/updateuser', { card_id: str(job, 'cardId'), code: str(job, 'code'), ...(job.payload.fields as object) }).then(() => undefined),
-    'subscribe.send': (job) =>
-      call('/cgi-bin/message/subscribe/send', {
-        touser: str(job, 'touser'),
-        template_id: str(job, 'templateId'),
-        page: job.payload.page,
-        data: job.payload.data,
-      }).then(() => undefined),
+    // Only a meeting-ticket card can change after issue; a scenic-ticket deployment has nothing to update.
+    'card.updateuser': async (job) => {
+      if (cardTypeConfig() !== 'MEETING_TICKET') return
+      await call('/card/meetingticket/updateuser', { card_id: str(job, 'cardId'), code: str(job, 'code'), ...(job.payload.fields as object) })
+    },
+    // A cloud call (the function's config.json declares it): what to say is decided now, from the
+    // ticket as it is; a cancelled ticket, a withdrawn consent or a moved session sends nothing.
+    'subscribe.send': tolerant('subscribe.send', async (job) => {
+      const decision = await subscribeMessageFor({ db: deps.db, now: () => new Date(deps.now()) }, job.payload)
+      if (!decision.send) return
+      try {
+        await deps.cloud.openapi.subscribeMessage.send(decision.message)
+      } catch (err) {
+        throw cloudCallError('openapi.subscribeMessage.send', err)
+      }
+    }),
   }
 }

@@ -3,7 +3,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useShallow } from 'zustand/react/shallow'
 import { useEffect, useState } from 'react'
 import type { FieldErrors } from '../../../cloud/src/api/errors'
-import type { EventView } from '../../../cloud/src/api/models'
+import type { EventView, TicketView } from '../../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
 import { attendeeSchema, validate, type IdType } from '../../../cloud/src/api/validation'
 import { FreshnessNotice } from '../../components/Freshness'
@@ -13,11 +13,12 @@ import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { WechatOnly } from '../../components/WechatOnly'
 import { sessionBadge } from '../../format/status'
 import { formatSessionTime } from '../../format/time'
-import { FIELD_ERROR_MESSAGES, TEXT, errorMessage } from '../../i18n/zh-CN'
+import { FIELD_ERROR_MESSAGES, TEXT, errorMessage, reminderProblem } from '../../i18n/zh-CN'
 import { ROUTES, goToEvents } from '../../navigation'
 import { capabilities } from '../../platform'
 import { selectEventsFreshness, selectLoad, selectSession, useEventsStore } from '../../stores/events'
 import { selectWechatAuthorization, usePrivacyStore } from '../../stores/privacy'
+import { selectAsk, selectCanAsk, selectIsAsking, selectLoadTemplates, useRemindersStore } from '../../stores/reminders'
 import {
   selectReservedTicket,
   selectReset,
@@ -74,6 +75,60 @@ function ConsentSection({ event, agreed, onToggle, fields }: { event: EventView;
   )
 }
 
+/**
+ * The reservation went through. Where the host has subscribe messages, the next step is the
+ * reminders: the tap asks the host at once (WeChat shows its sheet only in a tap, which is why the
+ * templates were read when the form opened), records the answer, a no included, then opens the
+ * ticket. When the host gives no answer, the ticket is safe: the page says so and stays, and the
+ * ticket page offers to ask again.
+ */
+function Reserved({ ticket }: { ticket: TicketView }) {
+  const canAsk = useRemindersStore(selectCanAsk)
+  const asking = useRemindersStore(selectIsAsking(ticket.id))
+  const ask = useRemindersStore(selectAsk)
+  const loadTemplates = useRemindersStore(selectLoadTemplates)
+  const [problem, setProblem] = useState<string | null>(null)
+  const openTicket = () => void Taro.redirectTo({ url: ROUTES.ticket(ticket.id) })
+
+  // A read that failed while the form was filled gets one more chance; a done one is not repeated.
+  useEffect(() => {
+    void loadTemplates()
+  }, [loadTemplates])
+
+  const turnOn = () => {
+    setProblem(null)
+    void ask(ticket.id).then((answer) => {
+      const said = reminderProblem(answer)
+      if (said) setProblem(said)
+      else if (answer.kind === 'recorded') openTicket()
+    })
+  }
+  return (
+    <View className='page'>
+      <View className='card reserve__done'>
+        <Text className='title'>{TEXT.reserved}</Text>
+        <Text className='muted'>
+          {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
+        </Text>
+        {canAsk && <Text className='muted reserve__reminder-offer'>{TEXT.reminderOffer}</Text>}
+      </View>
+      {problem && (
+        <View className='reserve__error' role='alert' data-testid='reminder-problem'>
+          <Text className='error-text'>{problem}</Text>
+        </View>
+      )}
+      {canAsk && (
+        <Button className='button-primary reserve__next' disabled={asking} loading={asking} onClick={turnOn}>
+          {asking ? TEXT.reminderTurningOn : TEXT.reminderTurnOn}
+        </Button>
+      )}
+      <Button className={canAsk ? 'button-secondary reserve__next' : 'button-primary'} onClick={openTicket}>
+        {TEXT.viewTicket}
+      </Button>
+    </View>
+  )
+}
+
 function ReserveForm({ sessionId }: { sessionId: string }) {
   const session = useEventsStore(selectSession(sessionId))
   const event = useEventsStore((s) => s.events.find((e) => e.sessions.some((candidate) => candidate.id === sessionId)))
@@ -86,6 +141,7 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
   const ticket = useReservationStore(selectReservedTicket)
   const submit = useReservationStore(selectSubmit)
   const reset = useReservationStore(selectReset)
+  const loadReminderTemplates = useRemindersStore(selectLoadTemplates)
   const [form, setForm] = useState<FormState>(EMPTY_FORM)
   const [fields, setFields] = useState<FieldErrors>({})
   const [agreed, setAgreed] = useState(false)
@@ -100,6 +156,11 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
     void loadEvents()
   })
 
+  // The reminder templates must be at hand before the tap that asks for them, after reserving.
+  useEffect(() => {
+    void loadReminderTemplates()
+  }, [loadReminderTemplates])
+
   // WeChat: before collecting anything, the person agrees to the mini-program's privacy guide.
   useEffect(() => {
     void checkPrivacy()
@@ -109,21 +170,7 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
     if (serverError?.fields) setFields(serverError.fields)
   }, [serverError])
 
-  if (status === 'done' && ticket) {
-    return (
-      <View className='page'>
-        <View className='card reserve__done'>
-          <Text className='title'>{TEXT.reserved}</Text>
-          <Text className='muted'>
-            {ticket.session.name} · {formatSessionTime(ticket.session.startsAt, ticket.session.endsAt)}
-          </Text>
-        </View>
-        <Button className='button-primary' onClick={() => void Taro.redirectTo({ url: ROUTES.ticket(ticket.id) })}>
-          {TEXT.viewTicket}
-        </Button>
-      </View>
-    )
-  }
+  if (status === 'done' && ticket) return <Reserved ticket={ticket} />
 
   if (!session || !event) {
     // Only a list that just arrived can say the session is not there.

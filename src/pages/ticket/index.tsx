@@ -2,6 +2,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { useState } from 'react'
 import type { ApiError } from '../../../cloud/src/api/errors'
+import type { TicketView } from '../../../cloud/src/api/models'
 import { Badge, type BadgeTone } from '../../components/Badge'
 import { FreshnessNotice } from '../../components/Freshness'
 import { LoadingOrNotFound, NotFoundPage } from '../../components/LoadState'
@@ -10,10 +11,11 @@ import { WechatOnly } from '../../components/WechatOnly'
 import { ticketBadge, type TicketBadge } from '../../format/status'
 import { TicketQr } from '../../components/TicketQr'
 import { formatMoment, formatSessionTime } from '../../format/time'
-import { TEXT, entryPolicyText, errorMessage } from '../../i18n/zh-CN'
+import { TEXT, entryPolicyText, errorMessage, reminderProblem } from '../../i18n/zh-CN'
 import { goToEvents, goToTickets } from '../../navigation'
 import { capabilities } from '../../platform'
 import { useEventsStore } from '../../stores/events'
+import { selectAsk, selectCanAsk, selectIsAsking, selectLoadTemplates, useRemindersStore } from '../../stores/reminders'
 import {
   selectCardPending,
   selectIsCancelling,
@@ -52,6 +54,46 @@ function cardMessage(result: CardPackResult, failureText: string): string | null
   return result.error ? errorMessage(result.error.code) : failureText
 }
 
+/**
+ * Whether the owner hears before the session (a row of the ticket), and, while it can still help
+ * (an active ticket whose session has not started), one tap to ask again.
+ */
+function ReminderRow({ ticket }: { ticket: TicketView }) {
+  const canAsk = useRemindersStore(selectCanAsk)
+  const asking = useRemindersStore(selectIsAsking(ticket.id))
+  const ask = useRemindersStore(selectAsk)
+  const [problem, setProblem] = useState<string | null>(null)
+  const { state } = ticket.reminders
+  const upcoming = new Date(ticket.session.startsAt).getTime() > Date.now()
+  const turnOn = () => {
+    setProblem(null)
+    void ask(ticket.id).then((answer) => {
+      setProblem(reminderProblem(answer))
+      if (answer.kind === 'recorded' && answer.state === 'on') void Taro.showToast({ title: TEXT.reminderOn, icon: 'success' })
+    })
+  }
+  return (
+    <>
+      <View className='ticket__row ticket__reminder-row'>
+        <Text className='muted'>{TEXT.ticketReminders}</Text>
+        <View className='ticket__reminder-value'>
+          <Text data-testid='ticket-reminders'>{TEXT.ticketRemindersState[state]}</Text>
+          {canAsk && state !== 'on' && upcoming && (
+            <Button className='button-secondary ticket__reminder-ask' size='mini' disabled={asking} loading={asking} onClick={turnOn}>
+              {asking ? TEXT.reminderTurningOn : TEXT.reminderAskAgain}
+            </Button>
+          )}
+        </View>
+      </View>
+      {problem && (
+        <View className='ticket__reminder-problem' role='alert' data-testid='reminder-problem'>
+          <Text className='error-text'>{problem}</Text>
+        </View>
+      )}
+    </>
+  )
+}
+
 type TicketLoad = { status: 'loading' | 'ready' | 'error'; error: ApiError | null }
 
 /** Where someone goes from a ticket page with no ticket to show. */
@@ -71,6 +113,8 @@ function TicketPageBody({ params }: { params: Record<string, string | undefined>
   const carding = useTicketsStore(selectIsCarding(ticketId))
   const cardPending = useTicketsStore(selectCardPending(ticketId))
   const loadOne = useTicketsStore((s) => s.loadOne)
+  const loadReminderTemplates = useRemindersStore(selectLoadTemplates)
+  const canAskReminders = useRemindersStore(selectCanAsk)
   const loadFromCard = useTicketsStore((s) => s.loadFromCard)
   const cancel = useTicketsStore((s) => s.cancel)
   const erase = useTicketsStore((s) => s.erase)
@@ -101,6 +145,8 @@ function TicketPageBody({ params }: { params: Record<string, string | undefined>
   useDidShow(() => {
     if (useEventsStore.getState().status === 'idle') void useEventsStore.getState().load()
     refresh()
+    // Read before the tap that asks again: WeChat shows its sheet only while the tap is handled.
+    void loadReminderTemplates()
   })
 
   if (!ticketId && !fromCard) return <NotFoundPage title={TEXT.ticketMissingTitle} body={TEXT.ticketMissing} actions={TICKET_WAYS_ON} />
@@ -199,6 +245,8 @@ function TicketPageBody({ params }: { params: Record<string, string | undefined>
               </Text>
             </View>
           )}
+          {/* Off says something only where it can be turned on: this host, templates at hand. */}
+          {active && (canAskReminders || ticket.reminders.state === 'on') && <ReminderRow ticket={ticket} />}
         </View>
         {ticket.erasedAt && (
           <Text className='muted ticket__erased' data-testid='ticket-erased'>

@@ -2,7 +2,8 @@ import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import { jobRecord } from '../../../cloud/src/outbox/jobs'
 import { enqueue, stuckJobs } from '../../../cloud/src/outbox/worker'
 import type { JobRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, type Db } from '../../support/adminDb'
+import { DEV_TEMPLATES } from '../../../scripts/devReminders'
+import { adminDb, allDocs, openEvent, seedEvent, type Db } from '../../support/adminDb'
 import { startWechatStack, type WechatStack } from '../../support/wechatStack'
 
 jest.setTimeout(120_000)
@@ -16,17 +17,47 @@ beforeAll(async () => {
     functions: outboxFunction,
     maxInstances: 1,
     // Retries due almost at once, and dead after 4 attempts, so the test needs no clock games.
-    env: { TICKETCARD_OUTBOX_BASE_DELAY_MS: '1', TICKETCARD_OUTBOX_MAX_ATTEMPTS: '4' },
+    env: { TICKETCARD_OUTBOX_BASE_DELAY_MS: '1', TICKETCARD_OUTBOX_MAX_ATTEMPTS: '4', TICKETCARD_SUBSCRIBE_TEMPLATES: TEMPLATES },
   })
   db = adminDb(stack.adminUrl)
+  const event = await seedEvent(db, openEvent('outbox', [{ id: 'outbox-s', capacity: 50 }]))
+  startsAt = new Date(event.sessions[0].startsAt).getTime()
 })
 
 afterAll(async () => {
   await stack.close()
 })
 
-const reminder = (i: number) =>
-  jobRecord('subscribe.send', `reminder-${i}`, { touser: `o_user_${i}`, templateId: 'tpl_reminder', page: 'pages/ticket/index', data: { thing1: { value: '城市博物馆' } } }, new Date())
+const REMINDER = DEV_TEMPLATES[1]
+/** A confirmation template the mini-program console does not have: WeChat answers 40037. */
+const UNKNOWN_TEMPLATE = { ...DEV_TEMPLATES[0], id: 'tcNotInTheConsole000000000000000000000000009' }
+const TEMPLATES = JSON.stringify([UNKNOWN_TEMPLATE, REMINDER])
+let startsAt = 0
+
+/** An active ticket whose owner accepted `templateId`: what a subscribe job is for. */
+async function ticketOf(owner: string, templateId: string): Promise<string> {
+  const id = `t_${owner}`
+  await db.collection('tickets').add({
+    data: {
+      _id: id,
+      code: `12345678901234${String(Math.floor(Math.random() * 10_000)).padStart(4, '0')}`,
+      eventId: 'outbox',
+      sessionId: 'outbox-s',
+      _openid: owner,
+      attendee: { name: '王小明', phone: '13812345678' },
+      status: 'active',
+      requestId: `req-${owner}`,
+      createdAt: new Date(),
+      reminders: { accepted: [templateId], on: true, decidedAt: new Date() },
+    },
+  })
+  return id
+}
+
+async function reminder(i: number): Promise<JobRecord> {
+  const ticketId = (await allDocs<{ _id: string }>(db, 'tickets')).some((t) => t._id === `t_o_user_${i}`) ? `t_o_user_${i}` : await ticketOf(`o_user_${i}`, REMINDER.id)
+  return jobRecord('subscribe.send', `reminder-${i}`, { kind: 'reminder', ticketId, templateId: REMINDER.id, offsetMinutes: 1440, startsAt }, new Date())
+}
 
 async function runOutbox(): Promise<{ done: string[]; retried: string[]; dead: string[] }> {
   // Past the (1 ms based) backoff of the previous run's failures, so they are due again.
@@ -37,9 +68,9 @@ async function runOutbox(): Promise<{ done: string[]; retried: string[]; dead: s
 }
 
 it('jobs wait while WeChat fails, then all complete exactly once after recovery', async () => {
-  for (let i = 0; i < 5; i += 1) await enqueue(db, reminder(i))
+  for (let i = 0; i < 5; i += 1) await enqueue(db, await reminder(i))
   // Enqueuing the same side effect again is absorbed by its idempotency key.
-  await enqueue(db, reminder(0))
+  await enqueue(db, await reminder(0))
 
   stack.wechat.control.setFault({ endpoint: '/cgi-bin/message/subscribe/send', errcode: -1, rate: 1 })
   for (let run = 0; run < 2; run += 1) {
@@ -63,7 +94,8 @@ it('jobs wait while WeChat fails, then all complete exactly once after recovery'
 })
 
 it('a job failing past its attempts ends dead, one WeChat refuses for good ends dead at once, and both are visible', async () => {
-  await enqueue(db, jobRecord('subscribe.send', 'always-busy', { touser: 'o_user_busy', templateId: 'tpl_reminder', data: { thing1: { value: 'x' } } }, new Date()))
+  const busyTicket = await ticketOf('o_user_busy', REMINDER.id)
+  await enqueue(db, jobRecord('subscribe.send', 'always-busy', { kind: 'reminder', ticketId: busyTicket, templateId: REMINDER.id, offsetMinutes: 1440, startsAt }, new Date()))
   stack.wechat.control.setFault({ endpoint: '/cgi-bin/message/subscribe/send', errcode: 45011, rate: 1 })
   const outcomes = []
   for (let run = 0; run < 4; run += 1) outcomes.push(await runOutbox())
@@ -71,7 +103,8 @@ it('a job failing past its attempts ends dead, one WeChat refuses for good ends 
   expect(outcomes[3].dead).toEqual(['subscribe.send:always-busy'])
 
   stack.wechat.control.clearFaults({})
-  await enqueue(db, jobRecord('subscribe.send', 'no-template', { touser: 'o_user_x', templateId: '', data: {} }, new Date()))
+  const unknownTicket = await ticketOf('o_user_x', UNKNOWN_TEMPLATE.id)
+  await enqueue(db, jobRecord('subscribe.send', 'no-template', { kind: 'confirmation', ticketId: unknownTicket, templateId: UNKNOWN_TEMPLATE.id }, new Date()))
   expect(await runOutbox()).toEqual({ done: [], retried: [], dead: ['subscribe.send:no-template'] })
 
   const stuck = await stuckJobs(db, new Date())

@@ -1,13 +1,13 @@
 /**
  * Timer functions answer only their timer: on CloudBase any mini-program user can call a function
- * by name, so `token`, `outbox` and `retention` refuse every other caller and say nothing.
+ * by name, so `token`, `outbox`, `retention` and `reminders` refuse every other caller and say nothing.
  */
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import { startWechatStack, type WechatStack } from '../../support/wechatStack'
 
 jest.setTimeout(120_000)
 
-const TIMER_FUNCTIONS = ['token', 'outbox', 'retention']
+const TIMER_FUNCTIONS = ['token', 'outbox', 'retention', 'reminders']
 let stack: WechatStack
 
 beforeAll(async () => {
@@ -19,7 +19,7 @@ afterAll(async () => {
 })
 
 /** What token metadata looks like in an answer: any of these would tell a caller about our tokens. */
-const METADATA = /fingerprint|generation|expiresIn|ageSeconds|fetches|lastError|access_token|wx_card|done|retried|dead/
+const METADATA = /fingerprint|generation|expiresIn|ageSeconds|fetches|lastError|access_token|wx_card|done|retried|dead|queued|sessions/
 
 const bodies = [
   '{}',
@@ -37,6 +37,7 @@ it('the timers still run', async () => {
   expect([calls('/cgi-bin/stable_token'), calls('/cgi-bin/ticket/getticket')]).toEqual([1, 1])
   expect(await stack.runtime.fireTimer('outbox')).toEqual({ ok: true, data: { done: [], retried: [], dead: [] } })
   expect(await stack.runtime.fireTimer('retention')).toMatchObject({ ok: true })
+  expect(await stack.runtime.fireTimer('reminders')).toEqual({ ok: true, data: { sessions: [], queued: 0 } })
 })
 
 it.each(TIMER_FUNCTIONS)('%s refuses calls through the gateway, with and without an identity, and says nothing', async (fn) => {

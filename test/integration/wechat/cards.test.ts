@@ -2,6 +2,7 @@
  * Card management (sections 6 and 7 of the card protocol): image upload, creation rules, review,
  * reading and changing a card, stock, the test whitelist, and subscribe messages.
  */
+import { DEV_SUBSCRIBE_TEMPLATES } from '../../../cloud/local/wechat/devTemplates'
 import { cardBody, createCard, DEV, jpgBytes, pngBytes, startSim, upload, uploadLogo, type TestSim } from './support'
 
 let t: TestSim
@@ -194,20 +195,26 @@ describe('/card/testwhitelist/set', () => {
 })
 
 describe('/cgi-bin/message/subscribe/send', () => {
-  const message = { touser: 'oMiniUser1', template_id: 'TPL_reminder', page: 'pages/ticket/index?id=1', data: { thing1: { value: '新年音乐会' }, time2: { value: '2025-01-01 19:30' } } }
+  // A development template (the simulator checks data against the template, see subscribe-templates.test.ts).
+  const message = {
+    touser: 'oMiniUser1',
+    template_id: DEV_SUBSCRIBE_TEMPLATES[1].id,
+    page: 'pages/ticket/index?id=1',
+    data: { thing1: { value: '新年音乐会' }, time2: { value: '2025年1月1日 19:30' }, thing3: { value: '城市音乐厅' }, character_string4: { value: 'TC-0001' } },
+  }
 
   it('answers a msgid and records the message', async () => {
     const answer = await api('/cgi-bin/message/subscribe/send', message)
     expect(answer).toEqual({ errcode: 0, errmsg: 'ok', msgid: expect.any(Number) })
     expect(t.sim.control.subscribeMessages({ touser: 'oMiniUser1' })).toEqual([
-      expect.objectContaining({ msgid: answer.msgid, appid: DEV.appid, template_id: 'TPL_reminder', page: 'pages/ticket/index?id=1', data: message.data, miniprogram_state: 'formal' }),
+      expect.objectContaining({ msgid: answer.msgid, appid: DEV.appid, template_id: DEV_SUBSCRIBE_TEMPLATES[1].id, page: 'pages/ticket/index?id=1', data: message.data, miniprogram_state: 'formal' }),
     ])
   })
 
   it.each([
     ['no touser', { ...message, touser: undefined }, 40003],
     ['no template_id', { ...message, template_id: '' }, 40037],
-    ['an empty value', { ...message, data: { thing1: { value: '' } } }, 47003],
+    ['an empty value', { ...message, data: { ...message.data, thing1: { value: '' } } }, 47003],
     ['an unknown miniprogram_state', { ...message, miniprogram_state: 'staging' }, 47003],
   ])('refuses %s', async (_label, body, errcode) => {
     expect((await api('/cgi-bin/message/subscribe/send', body)).errcode).toBe(errcode)

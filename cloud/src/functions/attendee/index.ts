@@ -1,4 +1,5 @@
 import { cardAdded, cardExt, cardOpen, ticketFromCard } from '../../domain/cardPack'
+import { recordReminderConsent, reminderTemplates } from '../../domain/reminders'
 import { reserve } from '../../domain/reserve'
 import { cancelTicket, eraseTicketData, getTicket, getTicketByCode, listEvents, myTickets } from '../../domain/tickets'
 import { defineFunction } from '../../shared/handler'
@@ -16,4 +17,6 @@ export const main = defineFunction('attendee', {
   'card.added': cardAdded,
   'card.open': cardOpen,
   'tickets.erase': eraseTicketData,
+  'reminders.templates': reminderTemplates,
+  'reminders.consent': recordReminderConsent,
 })

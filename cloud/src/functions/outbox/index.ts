@@ -9,8 +9,8 @@ function envNumber(name: string, fallback: number): number {
 }
 
 /** Timer: carries out queued WeChat side effects (card unavailable/consume, reminders) with retries. */
-export const main = defineTimerFunction('outbox', async ({ db, now }) => {
-  const deps = { db, config: wechatConfig() }
+export const main = defineTimerFunction('outbox', async ({ db, cloud, now }) => {
+  const deps = { db, cloud, config: wechatConfig(), now: () => now().getTime() }
   return runDueJobs({ db, now }, wechatJobHandlers(deps), {
     ...DEFAULT_OUTBOX_OPTIONS,
     baseDelayMs: envNumber('TICKETCARD_OUTBOX_BASE_DELAY_MS', DEFAULT_OUTBOX_OPTIONS.baseDelayMs),
