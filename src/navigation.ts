@@ -13,9 +13,3 @@ export const ROUTES = {
 
 export const goToEvents = (): void => void Taro.switchTab({ url: ROUTES.events })
 export const goToTickets = (): void => void Taro.switchTab({ url: ROUTES.tickets })
-
-/**
- * The way out of a page opened by a link to something that is not there: the events tab. A tab
- * switch works from any page, however the person arrived (shared link, reload, card pack).
- */
-export const leaveToEvents = goToEvents

@@ -21,9 +21,6 @@ export function sessionBadge(session: SessionView, now: number): SessionBadge {
   return session.remaining <= 0 ? 'soldOut' : 'available'
 }
 
-/** Whether a session can be reserved now (the form would accept it). */
-export const sessionOpen = (session: SessionView, now: number): boolean => sessionBadge(session, now) === 'available'
-
 export function eventBadge(event: EventView, now: number): EventBadge {
   if (now < at(event.reservationOpensAt)) return 'upcoming'
   const bookable = event.sessions.filter((session) => at(session.startsAt) > now)

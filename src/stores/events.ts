@@ -36,7 +36,6 @@ export const useEventsStore = create<EventsStore>()((set, get) => ({
 }))
 
 export const selectStatus = (s: EventsStore): LoadStatus => s.status
-export const selectError = (s: EventsStore): ApiError | null => s.error
 export const selectEvents = (s: EventsStore): EventView[] => s.events
 export const selectLoad = (s: EventsStore): EventsStore['load'] => s.load
 export const selectEventsFreshness = (s: EventsStore): Freshness => ({ status: s.status, error: s.error, updatedAt: s.updatedAt })

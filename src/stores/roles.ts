@@ -36,8 +36,6 @@ export const useRolesStore = create<RolesStore>()((set, get) => ({
 }))
 
 export const selectRoles = (s: RolesStore): MyRoles | null => s.roles
-export const selectRolesStatus = (s: RolesStore): LoadStatus => s.status
-export const selectRolesError = (s: RolesStore): ApiError | null => s.error
 export const selectRolesFreshness = (s: RolesStore): Freshness => ({ status: s.status, error: s.error, updatedAt: s.updatedAt })
 export const selectRoleEvent = (eventId: string | null) => (s: RolesStore): RoleEvent | undefined =>
   eventId ? s.roles?.events.find((event) => event.id === eventId) : undefined

@@ -142,8 +142,6 @@ export const selectIsCarding = (ticketId: string) => (s: TicketsStore): boolean 
 export const selectCardPending = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cardPending[ticketId])
 export const selectIsCancelling = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.cancelling[ticketId])
 export const selectIsErasing = (ticketId: string) => (s: TicketsStore): boolean => Boolean(s.erasing[ticketId])
-export const selectTicketsStatus = (s: TicketsStore): LoadStatus => s.status
-export const selectTicketsError = (s: TicketsStore): ApiError | null => s.error
 export const selectTicketsFreshness = (s: TicketsStore): Freshness => ({ status: s.status, error: s.error, updatedAt: s.updatedAt })
 export const selectLoadedAt = (ticketId: string) => (s: TicketsStore): string | null => s.loadedAt[ticketId] ?? null
 export const selectOrder = (s: TicketsStore): string[] => s.order

@@ -1,4 +1,6 @@
 import { Button, Text, View } from '@tarojs/components'
+import { TEXT } from '../../i18n/zh-CN'
+import { goToEvents } from '../../navigation'
 import './index.css'
 
 export interface PageAction {
@@ -7,6 +9,9 @@ export interface PageAction {
   /** The one thing the page suggests doing; the others are plain. */
   primary?: boolean
 }
+
+/** The way on from any page with nothing to show: every published event (a tab, reachable from anywhere). */
+export const SEE_ALL_EVENTS: PageAction = { label: TEXT.seeAllEvents, onClick: goToEvents }
 
 /**
  * A whole-page state with nothing else to show: not found, failed with nothing cached, empty. It

@@ -1,7 +1,6 @@
 import Taro from '@tarojs/taro'
 import { PAGE_TITLES, TEXT } from '../../i18n/zh-CN'
-import { goToEvents } from '../../navigation'
-import { PageMessage } from '../PageMessage'
+import { PageMessage, SEE_ALL_EVENTS } from '../PageMessage'
 
 /**
  * Where a target has no sign-in yet (production H5, Alipay, ByteDance), a personal page says so
@@ -18,7 +17,7 @@ export function WechatOnly({ title }: { title: string }) {
       body={TEXT.wechatOnlyBody(PAGE_TITLES.app)}
       actions={[
         { label: TEXT.copyAppName, onClick: copyName, primary: true },
-        { label: TEXT.seeAllEvents, onClick: goToEvents },
+        SEE_ALL_EVENTS,
       ]}
     />
   )

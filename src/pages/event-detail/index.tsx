@@ -4,8 +4,8 @@ import { useShallow } from 'zustand/react/shallow'
 import { EventDetail } from '../../components/EventDetail'
 import { FreshnessNotice } from '../../components/Freshness'
 import { LoadingOrNotFound } from '../../components/LoadState'
+import { SEE_ALL_EVENTS } from '../../components/PageMessage'
 import { TEXT } from '../../i18n/zh-CN'
-import { goToEvents } from '../../navigation'
 import { selectEvent, selectEventsFreshness, selectLoad, useEventsStore } from '../../stores/events'
 
 /** One event of several, by link (`?eventId=`): it loads what it needs, so a reload or share works. */
@@ -29,7 +29,7 @@ export default function EventDetailPage() {
         error={freshness.error}
         onRetry={retry}
         missing={freshness.status === 'ready'}
-        notFound={{ title: TEXT.eventNotFoundTitle, body: TEXT.eventNotFound, actions: [{ label: TEXT.seeAllEvents, onClick: goToEvents, primary: true }] }}
+        notFound={{ title: TEXT.eventNotFoundTitle, body: TEXT.eventNotFound, actions: [{ ...SEE_ALL_EVENTS, primary: true }] }}
       />
     )
   }

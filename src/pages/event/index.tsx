@@ -25,8 +25,8 @@ function EventRow({ event, now }: { event: EventView; now: number }) {
       role='button'
       onClick={() => void Taro.navigateTo({ url: ROUTES.event(event.id) })}
     >
-      <View className='event-row__head'>
-        <Text className='event-row__title'>{event.title}</Text>
+      <View className='list-row__head'>
+        <Text className='list-row__title'>{event.title}</Text>
         <Badge tone={EVENT_TONE[badge]} label={TEXT.eventBadge[badge]} />
       </View>
       <Text className='muted'>{event.venue}</Text>

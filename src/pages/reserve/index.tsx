@@ -8,13 +8,13 @@ import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
 import { attendeeSchema, validate, type IdType } from '../../../cloud/src/api/validation'
 import { FreshnessNotice } from '../../components/Freshness'
 import { LoadingOrNotFound } from '../../components/LoadState'
-import { PageMessage } from '../../components/PageMessage'
+import { PageMessage, SEE_ALL_EVENTS } from '../../components/PageMessage'
 import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { WechatOnly } from '../../components/WechatOnly'
 import { sessionBadge } from '../../format/status'
 import { formatSessionTime } from '../../format/time'
 import { FIELD_ERROR_MESSAGES, TEXT, errorMessage, reminderProblem } from '../../i18n/zh-CN'
-import { ROUTES, goToEvents } from '../../navigation'
+import { ROUTES } from '../../navigation'
 import { capabilities } from '../../platform'
 import { selectEventsFreshness, selectLoad, selectSession, useEventsStore } from '../../stores/events'
 import { selectWechatAuthorization, usePrivacyStore } from '../../stores/privacy'
@@ -180,7 +180,7 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
         error={freshness.error}
         onRetry={retry}
         missing={freshness.status === 'ready'}
-        notFound={{ title: TEXT.sessionNotFoundTitle, body: TEXT.sessionNotFound, actions: [{ label: TEXT.seeAllEvents, onClick: goToEvents, primary: true }] }}
+        notFound={{ title: TEXT.sessionNotFoundTitle, body: TEXT.sessionNotFound, actions: [{ ...SEE_ALL_EVENTS, primary: true }] }}
       />
     )
   }

@@ -6,13 +6,14 @@ import type { TicketView } from '../../../cloud/src/api/models'
 import { Badge, type BadgeTone } from '../../components/Badge'
 import { FreshnessNotice } from '../../components/Freshness'
 import { LoadingOrNotFound, NotFoundPage } from '../../components/LoadState'
+import { SEE_ALL_EVENTS } from '../../components/PageMessage'
 import { PrivacyPopup } from '../../components/PrivacyPopup'
 import { WechatOnly } from '../../components/WechatOnly'
 import { ticketBadge, type TicketBadge } from '../../format/status'
 import { TicketQr } from '../../components/TicketQr'
 import { formatMoment, formatSessionTime } from '../../format/time'
 import { TEXT, entryPolicyText, errorMessage, reminderProblem } from '../../i18n/zh-CN'
-import { goToEvents, goToTickets } from '../../navigation'
+import { goToTickets } from '../../navigation'
 import { capabilities } from '../../platform'
 import { useEventsStore } from '../../stores/events'
 import { selectAsk, selectCanAsk, selectIsAsking, selectLoadTemplates, useRemindersStore } from '../../stores/reminders'
@@ -99,7 +100,7 @@ type TicketLoad = { status: 'loading' | 'ready' | 'error'; error: ApiError | nul
 /** Where someone goes from a ticket page with no ticket to show. */
 const TICKET_WAYS_ON = [
   { label: TEXT.myTickets, onClick: goToTickets, primary: true },
-  { label: TEXT.seeAllEvents, onClick: goToEvents },
+  SEE_ALL_EVENTS,
 ]
 
 function TicketPageBody({ params }: { params: Record<string, string | undefined> }) {

@@ -27,8 +27,8 @@ function TicketRow({ ticket, now }: { ticket: TicketView; now: number }) {
       role='button'
       onClick={() => void Taro.navigateTo({ url: ROUTES.ticket(ticket.id) })}
     >
-      <View className='ticket-row__head'>
-        <Text className='ticket-row__title'>{ticket.eventTitle}</Text>
+      <View className='list-row__head'>
+        <Text className='list-row__title ticket-row__title'>{ticket.eventTitle}</Text>
         <Badge tone={TICKET_TONE[badge]} label={TEXT.ticketBadge[badge]} testId='ticket-badge' />
       </View>
       <Text className='ticket-row__line'>{ticket.session.name}</Text>
