@@ -1,40 +1,84 @@
 /**
- * Reserve throughput and latency at concurrency 50 against a no-op function on the same runtime
- * (same instance count, same gateway, same run), as ratios. Run: npx tsx bench/reserve.ts
+ * reservation.reserve against two floors on the same runtime, in the same run: a no-op function
+ * (invocation overhead) and a one-write function (the least work any durable reservation needs).
+ *
+ * 1. Concurrency 50, no added latency: throughput and p50/p99 of all three, reserve as ratios to
+ *    both floors, and database calls per successful reservation counted at the emulator.
+ * 2. Concurrency 1, the emulator adding 5 ms to every request (as CloudBase's network would):
+ *    p50 / 5 ms is the number of sequential round trips on the success path.
+ *
+ * Last line, for scripts comparing runs:
+ *   reserve: throughput <r>x one-write, <n> db calls per reservation, <s> sequential round trips at 5 ms
+ *
+ * Run: npx tsx bench/reserve.ts
  */
 import path from 'node:path'
+import { databaseCalls } from '../cloud/local/emulator'
 import { defineFunctionAt, discoverFunctions } from '../cloud/local/runtime/functions'
 import { adminDb, openEvent, seedEvent } from '../test/support/adminDb'
-import { startLocalStack } from '../test/support/localStack'
-import { formatLoad, load } from './stats'
 import { CONSENT } from '../test/support/consent'
+import { startLocalStack } from '../test/support/localStack'
+import { ONE_WRITE_COLLECTION } from './fixtures/one-write'
+import { formatLoad, load, type LoadResult } from './stats'
 
 const CONCURRENCY = 50
 const REQUESTS = 2000
+const INSTANCES = 4
+const LATENCY_MS = 5
+const SEQUENTIAL_CALLS = 200
+
+const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`
 
 async function main(): Promise<void> {
-  const functions = [...discoverFunctions('source').filter((fn) => fn.name === 'attendee'), defineFunctionAt('noop', path.join(__dirname, 'fixtures', 'noop.ts'))]
-  const stack = await startLocalStack({ functions, maxInstances: 4 })
-  const db = adminDb(stack.adminUrl)
-  await seedEvent(db, openEvent('bench', [{ id: 'bench-s', capacity: 1_000_000 }]))
+  const functions = [
+    ...discoverFunctions('source').filter((fn) => fn.name === 'attendee'),
+    defineFunctionAt('noop', path.join(__dirname, 'fixtures', 'noop.ts')),
+    defineFunctionAt('onewrite', path.join(__dirname, 'fixtures', 'one-write.ts')),
+  ]
+  const stack = await startLocalStack({ functions, maxInstances: INSTANCES })
+  stack.emulator.db.createCollection(ONE_WRITE_COLLECTION)
+  await seedEvent(adminDb(stack.adminUrl), openEvent('bench', [{ id: 'bench-s', capacity: 1_000_000 }]))
 
+  let person = 0
   const noop = () => stack.call('noop', 'noop', {}, 'bench_user').then((r) => r.ok)
-  const reserve = (i: number) =>
-    stack
-      .call('attendee', 'reservation.reserve', { sessionId: 'bench-s', requestId: `bench-${i}-${Date.now()}`, attendee: { name: '测试', phone: '13800000000' }, consent: CONSENT }, `bench_${i}`)
+  const oneWrite = (i: number) => stack.call('onewrite', 'write', { key: `w${i}` }, 'bench_user').then((r) => r.ok)
+  // Every reservation is a different person's first: the path a crowd at opening takes.
+  const reserve = () => {
+    const who = `bench_${(person += 1)}`
+    return stack
+      .call('attendee', 'reservation.reserve', { sessionId: 'bench-s', requestId: `req-${who}`, attendee: { name: '测试', phone: '13800000000' }, consent: CONSENT }, who)
       .then((r) => r.ok)
+  }
 
-  await load(200, CONCURRENCY, noop)
-  await load(200, CONCURRENCY, (i) => reserve(REQUESTS + i))
-  const floor = await load(REQUESTS, CONCURRENCY, noop)
-  const measured = await load(REQUESTS, CONCURRENCY, reserve)
+  // Warm every instance of every function first.
+  for (const call of [noop, oneWrite, reserve]) await load(200, CONCURRENCY, call)
 
-  console.log(`concurrency ${CONCURRENCY}, ${REQUESTS} calls each, 4 instances per function`)
-  console.log(formatLoad('no-op function', floor))
-  console.log(formatLoad('reservation.reserve', measured))
-  console.log(
-    `reserve / no-op: throughput ${(measured.perSecond / floor.perSecond).toFixed(2)}x, p50 ${(measured.p50 / floor.p50).toFixed(1)}x, p99 ${(measured.p99 / floor.p99).toFixed(1)}x`,
-  )
+  const noopLoad = await load(REQUESTS, CONCURRENCY, noop)
+  const writeLoad = await load(REQUESTS, CONCURRENCY, oneWrite)
+  stack.emulator.db.resetRequestStats()
+  const reserveLoad = await load(REQUESTS, CONCURRENCY, reserve)
+  const stats = stack.emulator.db.requestStats()
+  const callsPerReservation = databaseCalls(stats) / (reserveLoad.requests - reserveLoad.failures)
+
+  stack.emulator.db.setLatency(LATENCY_MS)
+  const slow: Record<string, LoadResult> = {}
+  for (const [label, call] of [['no-op', noop], ['one-write', oneWrite], ['reserve', reserve]] as const) {
+    await load(20, 1, call)
+    slow[label] = await load(SEQUENTIAL_CALLS, 1, call)
+  }
+  const roundTrips = slow.reserve.p50 / LATENCY_MS
+
+  console.log(`concurrency ${CONCURRENCY}, ${REQUESTS} calls each, ${INSTANCES} instances per function, no added latency`)
+  console.log(formatLoad('no-op function', noopLoad))
+  console.log(formatLoad('one-write function', writeLoad))
+  console.log(formatLoad('reservation.reserve', reserveLoad))
+  console.log(`reserve / no-op:     throughput ${ratio(reserveLoad.perSecond, noopLoad.perSecond)}, p50 ${ratio(reserveLoad.p50, noopLoad.p50)}, p99 ${ratio(reserveLoad.p99, noopLoad.p99)}`)
+  console.log(`reserve / one-write: throughput ${ratio(reserveLoad.perSecond, writeLoad.perSecond)}, p50 ${ratio(reserveLoad.p50, writeLoad.p50)}, p99 ${ratio(reserveLoad.p99, writeLoad.p99)}`)
+  console.log(`database calls per successful reservation: ${callsPerReservation.toFixed(1)} (${Object.entries(stats.byAction).map(([action, n]) => `${action.replace('database.', '')} ${(n / (reserveLoad.requests - reserveLoad.failures)).toFixed(2)}`).join(', ')})`)
+  console.log('')
+  console.log(`concurrency 1, ${SEQUENTIAL_CALLS} calls each, ${LATENCY_MS} ms added to every database request`)
+  for (const [label, result] of Object.entries(slow)) console.log(`${formatLoad(label, result)}   = ${(result.p50 / LATENCY_MS).toFixed(1)} x ${LATENCY_MS} ms`)
+  console.log(`reserve: throughput ${(reserveLoad.perSecond / writeLoad.perSecond).toFixed(2)}x one-write, ${callsPerReservation.toFixed(1)} db calls per reservation, ${roundTrips.toFixed(1)} sequential round trips at ${LATENCY_MS} ms`)
   await stack.close()
   process.exit(0)
 }

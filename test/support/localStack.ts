@@ -35,10 +35,12 @@ export interface LocalStackOptions {
   dataFile?: string
   /** Where the functions' cloud calls (cloud.openapi.*) go: a simulator in this process, or its base URL. */
   wechatSimulator?: string | CloudCallTarget
+  /** Network time the emulator adds to every database request (EMULATOR_LATENCY_MS), default 0. */
+  latencyMs?: number
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator })
+  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator, latencyMs: options.latencyMs })
   const runtime = new Runtime({
     functions: options.functions ?? discoverFunctions('source'),
     adminUrl: emulator.adminUrl,

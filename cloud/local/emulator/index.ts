@@ -11,6 +11,7 @@ import type { Doc } from './ejson'
 import { DEFAULT_INDEXES_FILE, loadIndexConfig } from './indexes'
 import { type CloudCallTarget, openApiBridge, simulatorOverHttp } from './openApi'
 import { createServer, type OpenApiHandler } from './server'
+import { RequestCounter, type RequestStats } from './requestStats'
 import { Storage } from './storage'
 
 export interface EmulatorOptions {
@@ -42,6 +43,11 @@ export interface EmulatorOptions {
   log?: (line: string) => void
   /** What requests must be signed with; default: fresh random ones for this run. */
   credentials?: EmulatorCredentials
+  /**
+   * Network time added to every request, in ms (default 0): half before the action runs, half
+   * before its answer leaves, as a round trip to CloudBase costs. main.ts reads EMULATOR_LATENCY_MS.
+   */
+  latencyMs?: number
 }
 
 /** What tests and tools may do with the database behind the protocol. */
@@ -58,6 +64,11 @@ export interface EmulatorAdmin {
   activity(): { transactions: number; locks: number }
   /** The SQLite file in use. */
   readonly file: string
+  /** Requests counted since the start or the last `resetRequestStats()`. */
+  requestStats(): RequestStats
+  resetRequestStats(): void
+  /** Changes the latency every request gets from now on. */
+  setLatency(ms: number): void
 }
 
 export interface Emulator {
@@ -72,6 +83,11 @@ export interface Emulator {
 
 export const DEFAULT_TRANSACTION_TIMEOUT_MS = 30_000
 export const DEFAULT_LOCK_WAIT_MS = 10_000
+
+function checkedLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0 || ms > 10_000) throw new Error(`the emulator's latency must be 0 to 10000 ms (got ${ms})`)
+  return ms
+}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const indexes = loadIndexConfig(options.indexesFile ?? DEFAULT_INDEXES_FILE)
@@ -92,6 +108,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const handlers = options.handlers ?? {}
   const credentials = options.credentials ?? newCredentials()
+  let latencyMs = checkedLatency(options.latencyMs ?? 0)
+  const requests = new RequestCounter()
   const wechat = options.wechatSimulator
   const openApi =
     handlers.openApi ??
@@ -101,6 +119,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials,
     openApi,
     log: options.log,
+    latencyMs: () => latencyMs,
+    observe: (action, error) => requests.record(action, error),
   })
   // The SDK opens a connection per call inside functions (no keep-alive there); keep idle ones short-lived.
   server.keepAliveTimeout = 5_000
@@ -137,6 +157,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     explain: (collection, query) => database.explain(collection, query),
     activity: () => ({ transactions: database.transactions.size, locks: database.locks.size }),
     file: storage.file,
+    requestStats: () => requests.snapshot(),
+    resetRequestStats: () => requests.reset(),
+    setLatency: (ms) => {
+      latencyMs = checkedLatency(ms)
+    },
   }
 
   return { port, adminUrl, credentials, db, close }
@@ -146,4 +171,5 @@ export type { FunctionHandlers } from './actions'
 export type { OpenApiHandler } from './server'
 export { type CloudCallInput, type CloudCallTarget, openApiBridge, simulatorOverHttp } from './openApi'
 export type { CollectionMode } from './database'
+export { databaseCalls, type RequestStats } from './requestStats'
 export type { EmulatorCredentials } from './credentials'

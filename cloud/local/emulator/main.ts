@@ -7,6 +7,7 @@
  *   EMULATOR_COLLECTIONS  "declared" (default, as CloudBase) or "auto" (created on first write)
  *   RUNTIME_GATEWAY_URL   when set, `cloud.callFunction` is served by POST <url>/api/<name>
  *   WECHAT_SIM_URL        when set, `cloud.openapi.*` goes to the WeChat simulator at this base URL
+ *   EMULATOR_LATENCY_MS   milliseconds added to every request (default 0), to see what CloudBase's round trips cost
  *   EMULATOR_SECRET_ID, EMULATOR_SECRET_KEY
  *                         the credentials requests must be signed with (default: fresh random ones)
  *
@@ -29,6 +30,17 @@ function portFrom(name: string, fallback: number): number {
   const value = Number(raw)
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     console.error(`${name} must be a TCP port number (got "${raw}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+function latencyFrom(name: string): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return 0
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0 || value > 10_000) {
+    console.error(`${name} must be a number of milliseconds from 0 to 10000 (got "${raw}")`)
     process.exit(2)
   }
   return value
@@ -65,6 +77,7 @@ async function main(): Promise<void> {
     handlers: gateway ? { invokeFunction: forwardToGateway(gateway) } : {},
     wechatSimulator,
     credentials: credentialsFromEnvironment(),
+    latencyMs: latencyFrom('EMULATOR_LATENCY_MS'),
   })
   const keyFile = credentialsFileOf(dataFile)
   writeCredentialsFile(keyFile, { adminUrl: emulator.adminUrl, ...emulator.credentials })

@@ -28,6 +28,13 @@ export interface ServerOptions {
   maxBodyBytes?: number
   /** Where unexpected failures are logged; default stderr. */
   log?: (line: string) => void
+  /**
+   * Milliseconds each signed request spends on the network, read per request: half before the
+   * action runs (the request travelling), half before the reply leaves (the answer travelling).
+   */
+  latencyMs?: () => number
+  /** Told of every signed request: its action (`wx.openApi` for cloud calls) and the error answered, if any. */
+  observe?: (action: string, error: CloudBaseError | null) => void
 }
 
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -88,9 +95,18 @@ function envOf(request: WireRequest, url: URL): string {
   return url.searchParams.get('env') || 'local'
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 export function createServer(options: ServerOptions): http.Server {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const log = options.log ?? ((line: string) => console.error(line))
+  const latency = options.latencyMs ?? (() => 0)
+  const observe = options.observe ?? (() => undefined)
+  /** Half the round trip: resolves at once when there is no latency, so the default run gains no timer. */
+  const travel = async () => {
+    const ms = latency() / 2
+    if (ms > 0) await sleep(ms)
+  }
   const known = Object.keys(options.actions).sort().join(', ')
 
   async function handleJson(body: JsonBody, url: URL, req: http.IncomingMessage): Promise<Record<string, unknown>> {
@@ -110,11 +126,16 @@ export function createServer(options: ServerOptions): http.Server {
       if (!options.openApi) {
         throw new CloudBaseError(ReplyCode.SYS_ERR, '[ResourceNotFound] wx.openApi is not served: this emulator was started without a WeChat simulator (startEmulator wechatSimulator, or WECHAT_SIM_URL for main.ts)')
       }
+      await travel()
       const reply = await options.openApi(body, contentType)
+      observe('wx.openApi', null)
+      await travel()
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': reply.length })
       res.end(reply)
     } catch (err) {
       const error = err instanceof CloudBaseError ? err : new CloudBaseError(ReplyCode.SYS_ERR, `wx.openApi failed: ${(err as Error)?.message ?? String(err)}`)
+      observe('wx.openApi', error)
+      await travel()
       sendJson(res, 200, errorReply(error, requestId), OPENAPI_JSON)
     }
   }
@@ -154,14 +175,20 @@ export function createServer(options: ServerOptions): http.Server {
       return sendJson(res, 200, errorReply(err, requestId), multipart ? OPENAPI_JSON : 'application/json')
     }
     if (!json) return handleOpenApi(body, contentType, res, requestId)
+    const action = 'value' in json && json.value !== null && typeof json.value === 'object' ? String((json.value as WireRequest).action) : 'unparsable'
+    let reply: Record<string, unknown>
+    await travel()
     try {
-      const reply = await handleJson(json, url, req)
-      sendJson(res, 200, { ...reply, requestId })
+      reply = { ...(await handleJson(json, url, req)), requestId }
+      observe(action, null)
     } catch (err) {
-      if (err instanceof CloudBaseError) return sendJson(res, 200, errorReply(err, requestId))
-      log(`emulator: unexpected failure: ${(err as Error)?.stack ?? String(err)}`)
-      sendJson(res, 200, errorReply(new CloudBaseError(ReplyCode.SYS_ERR, `[InternalError] emulator failure: ${(err as Error)?.message ?? String(err)}`), requestId))
+      if (!(err instanceof CloudBaseError)) log(`emulator: unexpected failure: ${(err as Error)?.stack ?? String(err)}`)
+      const error = err instanceof CloudBaseError ? err : new CloudBaseError(ReplyCode.SYS_ERR, `[InternalError] emulator failure: ${(err as Error)?.message ?? String(err)}`)
+      observe(action, error)
+      reply = errorReply(error, requestId)
     }
+    await travel()
+    sendJson(res, 200, reply)
   }
 
   return http.createServer((req, res) => {
