@@ -3,7 +3,7 @@
  * seeding events and reading back what the functions wrote.
  */
 import { importEvent, parseEventFile, type EventFile } from '../../cloud/src/domain/eventImport'
-import type { SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
+import type { ReservationTermsRecord, SeatBlockRecord, SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
 import { adminContext, type AdminContext } from '../../scripts/adminDatabase'
 
 export type Db = AdminContext['db']
@@ -28,13 +28,22 @@ export async function allDocs<T>(db: Db, collection: string): Promise<T[]> {
   }
 }
 
+/** Free seats of every session, as stored: the sum of each session's seat blocks. */
+export async function remainingSeats(db: Db): Promise<Map<string, number>> {
+  const remaining = new Map<string, number>()
+  for (const block of await allDocs<SeatBlockRecord | ReservationTermsRecord>(db, 'seat_blocks')) {
+    if (block.kind === 'seats') remaining.set(block.sessionId, (remaining.get(block.sessionId) ?? 0) + block.remaining)
+  }
+  return remaining
+}
+
 export async function sessionState(db: Db, sessionId: string): Promise<{ capacity: number; remaining: number; active: TicketRecord[] }> {
   const { data } = (await db.collection('sessions').doc(sessionId).get()) as unknown as { data: SessionRecord | SessionRecord[] }
   const session = Array.isArray(data) ? data[0] : data
   const tickets = await allDocs<TicketRecord>(db, 'tickets')
   return {
     capacity: session.capacity,
-    remaining: session.remaining,
+    remaining: (await remainingSeats(db)).get(sessionId) ?? 0,
     active: tickets.filter((t) => t.sessionId === sessionId && t.status === 'active'),
   }
 }

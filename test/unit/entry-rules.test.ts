@@ -1,9 +1,10 @@
 import { decideEntry, entryDay } from '../../cloud/src/domain/checkin'
+import { releasedHolds } from '../../cloud/src/domain/holds'
 import type { EntryPolicy, SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
 
 const MIN = 60_000
 const start = new Date('2026-12-09T11:00:00Z') // 19:00 in China
-const session = { _id: 's', eventId: 'e', name: '第一场', place: '', startsAt: start, endsAt: new Date(start.getTime() + 120 * MIN), capacity: 1, remaining: 0, updatedAt: start } as SessionRecord
+const session = { _id: 's', eventId: 'e', name: '第一场', place: '', startsAt: start, endsAt: new Date(start.getTime() + 120 * MIN), capacity: 1, seatBlocks: 1, updatedAt: start } as SessionRecord
 const single: EntryPolicy = { mode: 'single', maxEntries: null, perDay: null, minMinutesBetween: null, opensMinutesBefore: 60, closesMinutesAfter: 0, consumeCard: false }
 const multiple = (limits: Partial<EntryPolicy>): EntryPolicy => ({ ...single, mode: 'multiple', ...limits })
 const at = (minutesFromStart: number) => new Date(start.getTime() + minutesFromStart * MIN)
@@ -13,7 +14,7 @@ function ticket(entryMinutes: number[], status: TicketRecord['status'] = 'active
   const byDay: Record<string, number> = {}
   for (const t of times) byDay[entryDay(t)] = (byDay[entryDay(t)] ?? 0) + 1
   return {
-    _id: 't', code: '1', eventId: 'e', sessionId: 's', _openid: 'o', attendee: { name: '张三', phone: '' }, status, requestId: 'r', createdAt: start,
+    _id: 't', code: '1', eventId: 'e', sessionId: 's', _openid: 'o', attendee: { name: '张三', phone: '' }, status, seat: 's#0:1', holds: releasedHolds('t'), requestId: 'r', createdAt: start,
     ...(times.length ? { entries: { count: times.length, firstAt: times[0], lastAt: times[times.length - 1], byDay } } : {}),
   }
 }

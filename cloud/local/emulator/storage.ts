@@ -317,9 +317,14 @@ export class Storage {
     const { code, message } = err as { code?: string; message?: string }
     if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return undefined
     if (message?.includes(`c:${collection}._id`)) return new UniqueViolation(collection, '_id_', ['_id'], doc)
+    // When several unique indexes clash, MongoDB names the first in index order (creation order,
+    // here the order of the index file); SQLite may name any of them, so look the first one up.
+    const first = this.indexesOf(collection).find(
+      ({ spec }) => spec.unique && [...this.holdersOfKey(collection, spec, this.indexKey(spec, doc))].some((holder) => !(typeof holder === typeof doc._id && holder === doc._id)),
+    )?.spec
     const match = /index '([^']+)'/.exec(message ?? '')
     const name = match?.[1].split(':').slice(2).join(':')
-    const spec = this.indexesOf(collection).find((index) => index.spec.name === name)?.spec
+    const spec = first ?? this.indexesOf(collection).find((index) => index.spec.name === name)?.spec
     return spec ? new UniqueViolation(collection, spec.name, Object.keys(spec.keys), doc) : undefined
   }
 

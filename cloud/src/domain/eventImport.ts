@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import { jobRecord } from '../outbox/jobs'
 import { enqueue } from '../outbox/worker'
-import { findAll, findMany, getDoc } from '../shared/db'
+import { seatBlocksPerSession } from '../shared/config'
+import { findAll, findMany, getDoc, updateWhere } from '../shared/db'
 import type { CallContext } from '../shared/handler'
-import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
-import { withTransaction } from './transaction'
+import { releasedHolds } from './holds'
+import { COLLECTIONS, type EventRecord, type SeatBlockRecord, type SessionRecord, type TicketRecord } from './records'
+import { blockCount, blockId, newBlocks, splitCapacity, termsOf } from './seatBlocks'
+import { withTransaction, type Transaction } from './transaction'
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "_" or "-", at most 48'))
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `at most ${max} characters`))
@@ -114,12 +117,70 @@ async function queueCardUpdates(ctx: Pick<CallContext, 'db' | 'now'>, sessionId:
   return queued
 }
 
+type Db = Pick<CallContext, 'db' | 'now'>
+
+async function createSession(ctx: Db, sessionId: string, fields: Omit<SessionRecord, '_id' | 'seatBlocks'>): Promise<void> {
+  const blocks = newBlocks(sessionId, fields.capacity, blockCount(fields.capacity, seatBlocksPerSession()))
+  // Blocks first and the session after: a run cut short leaves nothing reservable (no terms yet),
+  // and the next import finds no session and writes the blocks again.
+  await Promise.all(blocks.map(({ _id, ...block }) => ctx.db.collection(COLLECTIONS.seatBlocks).doc(_id).set({ data: block })))
+  await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: sessionId, ...fields, seatBlocks: blocks.length } })
+}
+
 /**
- * Creates or updates an event and its sessions. A capacity change moves `remaining` by the same
- * amount inside a transaction, so reservations racing the import are never lost or oversold; a
- * capacity below the tickets already issued is refused.
+ * What takes the label a reservation that read a block before this change would try next, so
+ * that reservation fails its commit and reads again: a capacity taken away is never sold by
+ * someone who saw it a moment earlier. Not a ticket: no session, owner or status.
  */
-export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: EventFile): Promise<ImportReport> {
+function seatMark(block: SeatBlockRecord): Record<string, unknown> {
+  const markId = `mark:${block._id}:${block.taken + 1}`
+  return { _id: markId, kind: 'seat-mark', seat: `${block._id}:${block.taken + 1}`, code: markId, holds: releasedHolds(markId) }
+}
+
+/**
+ * A capacity change, in one transaction over the session and all its blocks: more seats are
+ * spread over the blocks; fewer are taken from the free seats of the fullest blocks, each of them
+ * marked; below the tickets already issued is refused.
+ */
+async function changeCapacity(ctx: Db, sessionId: string, capacity: number): Promise<void> {
+  const _ = ctx.db.command
+  await withTransaction(ctx.db, async (tx: Transaction) => {
+    const session = (await tx.collection(COLLECTIONS.sessions).doc(sessionId).get()).data as SessionRecord | null
+    if (!session) throw new Error(`session ${sessionId} vanished during the import`)
+    const blocks: SeatBlockRecord[] = []
+    for (let k = 0; k < session.seatBlocks; k += 1) {
+      const block = (await tx.collection(COLLECTIONS.seatBlocks).doc(blockId(sessionId, k)).get()).data as SeatBlockRecord | null
+      if (!block) throw new Error(`session ${sessionId} is missing seat block ${k}`)
+      blocks.push({ ...block, _id: blockId(sessionId, k) })
+    }
+    const issued = blocks.reduce((sum, block) => sum + block.capacity - block.remaining, 0)
+    if (capacity < issued) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${issued} tickets already issued`])
+    const delta = capacity - session.capacity
+    if (delta > 0) {
+      const added = splitCapacity(delta, blocks.length)
+      for (const [k, block] of blocks.entries()) {
+        if (added[k] > 0) await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(added[k]), remaining: _.inc(added[k]) } })
+      }
+    }
+    let toRemove = -delta
+    for (const block of [...blocks].sort((x, y) => y.remaining - x.remaining)) {
+      if (toRemove <= 0) break
+      const removed = Math.min(toRemove, block.remaining)
+      if (removed === 0) continue
+      toRemove -= removed
+      await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(-removed), remaining: _.inc(-removed), taken: _.inc(1) } })
+      await tx.collection(COLLECTIONS.tickets).add({ data: seatMark(block) })
+    }
+    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, updatedAt: ctx.now() } })
+  })
+}
+
+/**
+ * Creates or updates an event and its sessions, and each session's copy of the reservation terms.
+ * A capacity change moves the seat blocks inside a transaction, so reservations racing the import
+ * are never lost or oversold; a capacity below the tickets already issued is refused.
+ */
+export async function importEvent(ctx: Db, file: EventFile): Promise<ImportReport> {
   const now = ctx.now()
   const event: EventRecord = {
     _id: file.id,
@@ -146,7 +207,6 @@ export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: Ev
   await ctx.db.collection(COLLECTIONS.events).doc(_id).set({ data: eventFields })
 
   const report: ImportReport = { eventId: file.id, created: [], updated: [], untouched: [], cardUpdates: 0 }
-  const _ = ctx.db.command
   for (const session of file.sessions) {
     const fields = {
       eventId: file.id,
@@ -158,23 +218,20 @@ export async function importEvent(ctx: Pick<CallContext, 'db' | 'now'>, file: Ev
       updatedAt: now,
     }
     const existing = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, session.id)
+    if (existing && existing.eventId !== file.id) throw new EventFileError([`sessions.${session.id}: belongs to event ${existing.eventId}`])
     if (!existing) {
-      await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: session.id, ...fields, remaining: session.capacity } })
+      await createSession(ctx, session.id, fields)
       report.created.push(session.id)
-      continue
+    } else {
+      if (existing.capacity !== session.capacity) await changeCapacity(ctx, session.id, session.capacity)
+      const { capacity: _capacity, ...described } = fields
+      await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: session.id }, described)
+      report.updated.push(session.id)
+      if (movedOrRelocated(existing, fields)) report.cardUpdates += await queueCardUpdates(ctx, session.id, fields, now)
     }
-    if (existing.eventId !== file.id) throw new EventFileError([`sessions.${session.id}: belongs to event ${existing.eventId}`])
-    await withTransaction(ctx.db, async (tx) => {
-      const current = (await tx.collection(COLLECTIONS.sessions).doc(session.id).get()).data as SessionRecord | null
-      if (!current) throw new Error(`session ${session.id} vanished during the import`)
-      const issued = current.capacity - current.remaining
-      if (session.capacity < issued) {
-        throw new EventFileError([`sessions.${session.id}.capacity: ${session.capacity} is below the ${issued} tickets already issued`])
-      }
-      await tx.collection(COLLECTIONS.sessions).doc(session.id).update({ data: { ...fields, remaining: _.inc(session.capacity - current.capacity) } })
-    })
-    report.updated.push(session.id)
-    if (movedOrRelocated(existing, fields)) report.cardUpdates += await queueCardUpdates(ctx, session.id, fields, now)
+    // Last: with its terms in place the session can be reserved, by the terms as they are now.
+    const { _id: termsKey, ...terms } = termsOf(event, { _id: session.id, ...fields })
+    await ctx.db.collection(COLLECTIONS.seatBlocks).doc(termsKey).set({ data: terms })
   }
   const stored = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: file.id }, { limit: 1000 })
   report.untouched = stored.map((s) => s._id).filter((sid) => !file.sessions.some((s) => s.id === sid))

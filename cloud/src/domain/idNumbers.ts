@@ -2,12 +2,14 @@ import { createHash } from 'node:crypto'
 import { maskIdNumber, maskName } from '../api/identity'
 import type { ReservePayload } from '../api/validation'
 import { privacyConfig, type ReservationConfig } from '../shared/config'
-import { findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
+import { findMany, getDoc, updateWhere } from '../shared/db'
 import { DomainError, isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
-import type { ClaimRule } from './claims'
+import { releasedHolds } from './holds'
 import { clearWindow, perChinaDay, readWindow, takeFromWindow, type RateWindow } from './rateLimit'
 import { COLLECTIONS, type EventRecord, type IdRefusalRecord, type SessionRecord, type TicketRecord } from './records'
+
+type RefusedAt = { event: Pick<EventRecord, '_id'>; session: Pick<SessionRecord, '_id' | 'endsAt'> }
 
 /*
  * An ID number is a person, like an openid: the per-person limits apply to both, with the same
@@ -18,34 +20,6 @@ import { COLLECTIONS, type EventRecord, type IdRefusalRecord, type SessionRecord
  */
 
 const DAY_MS = 24 * 60 * 60_000
-
-const slots = (prefix: string, count: number) => Array.from({ length: count }, (_, k) => `${prefix}:${k + 1}`)
-
-/** The caller's own limits, per event and per session. */
-export function openidRules(event: EventRecord, session: SessionRecord, openid: string): ClaimRule[] {
-  return [
-    {
-      slotIds: slots(`event:${event._id}:${openid}`, event.limits.perEvent),
-      refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perEvent} tickets for ${event._id}`),
-    },
-    {
-      slotIds: slots(`session:${session._id}:${openid}`, event.limits.perSession),
-      refusal: new DomainError('LIMIT_REACHED', `${openid} holds ${event.limits.perSession} tickets for ${session._id}`),
-    },
-  ]
-}
-
-const idEventPrefix = (eventId: string, idHash: string) => `idevent:${eventId}:${idHash}`
-const idSessionPrefix = (sessionId: string, idHash: string) => `idsession:${sessionId}:${idHash}`
-
-/** The ID number's limits: the same numbers as the caller's own. */
-export function idNumberRules(event: EventRecord, session: SessionRecord, idHash: string): ClaimRule[] {
-  const refusal = new DomainError('DUPLICATE_ID_NUMBER', `this ID number already holds the tickets it may for ${event._id}`)
-  return [
-    { slotIds: slots(idEventPrefix(event._id, idHash), event.limits.perEvent), refusal },
-    { slotIds: slots(idSessionPrefix(session._id, idHash), event.limits.perSession), refusal },
-  ]
-}
 
 const refusalsWindow = (eventId: string, openid: string): RateWindow => perChinaDay('id-refusals', `${eventId}\n${openid}`)
 
@@ -63,7 +37,7 @@ function refusalId(eventId: string, openid: string, idHash: string, day: number)
 }
 
 /** Keeps one masked record per caller, ID number and day, with how many times it was refused. */
-async function recordRefusal(ctx: CallContext, event: EventRecord, session: SessionRecord, openid: string, input: ReservePayload, idHash: string): Promise<void> {
+async function recordRefusal(ctx: CallContext, event: RefusedAt['event'], session: RefusedAt['session'], openid: string, input: ReservePayload, idHash: string): Promise<void> {
   const now = ctx.now()
   const day = Math.floor((now.getTime() + 8 * 3600_000) / DAY_MS)
   const id = refusalId(event._id, openid, idHash, day)
@@ -97,7 +71,7 @@ async function recordRefusal(ctx: CallContext, event: EventRecord, session: Sess
  * elsewhere: DUPLICATE_ID_NUMBER the first few times today, RATE_LIMITED after. Each answer takes
  * a unit of the day's allowance atomically, so callers probing at once cannot get more between them.
  */
-export async function refuseIdNumber(ctx: CallContext, event: EventRecord, session: SessionRecord, openid: string, input: ReservePayload, idHash: string, config: ReservationConfig): Promise<DomainError> {
+export async function refuseIdNumber(ctx: CallContext, event: RefusedAt['event'], session: RefusedAt['session'], openid: string, input: ReservePayload, idHash: string, config: ReservationConfig): Promise<DomainError> {
   const [allowed] = await Promise.all([takeFromWindow(ctx, refusalsWindow(event._id, openid), config.idRefusalsPerDay), recordRefusal(ctx, event, session, openid, input, idHash)])
   if (!allowed) return refusalsExhausted(event._id, config.idRefusalsPerDay)
   return new DomainError('DUPLICATE_ID_NUMBER', `this ID number already holds the tickets it may for ${event._id}`)
@@ -118,9 +92,9 @@ export async function releaseIdHold(ctx: CallContext, event: EventRecord, refusa
   const now = ctx.now()
   const holders = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { eventId: event._id, status: 'active', 'attendee.idHash': refusal.idHash }, { limit: 100 })
   for (const ticket of holders) {
-    const idSlots = [...slots(idEventPrefix(event._id, refusal.idHash), event.limits.perEvent), ...slots(idSessionPrefix(ticket.sessionId, refusal.idHash), event.limits.perSession)]
-    await removeWhere(ctx.db, COLLECTIONS.claims, { _id: _.in(idSlots), ticketId: ticket._id })
-    await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { 'attendee.idHash': _.remove(), idHoldReleasedAt: now })
+    // The ticket gives up its ID-number holds (values naming only itself) and forgets the hash.
+    const released = releasedHolds(ticket._id)
+    await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { 'holds.idEvent': released.idEvent, 'holds.idSession': released.idSession, 'attendee.idHash': _.remove(), idHoldReleasedAt: now })
   }
   await updateWhere(ctx.db, COLLECTIONS.idRefusals, { eventId: event._id, idHash: refusal.idHash, releasedAt: null }, { releasedAt: now })
   await clearWindow(ctx, refusalsWindow(event._id, refusal.openid), new Date(refusal.at))

@@ -7,6 +7,7 @@ import type { CallContext } from '../shared/handler'
 import { exportEvent } from './exportLists'
 import { listIdRefusals, refusalOf, releaseIdHold } from './idNumbers'
 import { parsePayload } from './payload'
+import { withSeats } from './seatBlocks'
 import { COLLECTIONS, type EventRecord, type RoleRecord, type SessionRecord } from './records'
 import { requireOpenid } from './reserve'
 import { addStaff, removeStaff, requireOrganizer, staffOf, staffScopeOf } from './roles'
@@ -30,7 +31,7 @@ export async function eventStats(ctx: CallContext, payload: unknown): Promise<Ev
   const { eventId } = parsePayload(eventRefSchema, payload)
   const event = await organizedEvent(ctx, eventId)
   const _ = ctx.db.command
-  const sessions = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId }, { orderBy: ['startsAt', 'asc'], limit: 1000 })
+  const sessions = await withSeats(ctx, await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId }, { orderBy: ['startsAt', 'asc'], limit: 1000 }))
   const rows: SessionStats[] = await Promise.all(
     sessions.map(async (session) => {
       const [reserved, cancelled, checkedIn] = await Promise.all([

@@ -34,16 +34,23 @@ function windowDoc(window: RateWindow, now: Date): { id: string; expiresAt: Date
 }
 
 /**
+ * Which write a window is tried with first: `update` where the window usually exists already
+ * (a staff member scanning all day), `insert` where it usually does not (a person reserving,
+ * most often once a minute at most). Either way one call on the common path.
+ */
+export type LikelyWindow = 'existing' | 'new'
+
+/**
  * Takes one unit from the window if it has one left: true when taken, false when the window is
  * full. The condition is part of the update, so concurrent callers can never take more than
- * `limit` between them, nor be refused while a unit is left. One call on the common path.
+ * `limit` between them, nor be refused while a unit is left.
  */
-export async function takeFromWindow(ctx: Ctx, window: RateWindow, limit: number): Promise<boolean> {
+export async function takeFromWindow(ctx: Ctx, window: RateWindow, limit: number, likely: LikelyWindow = 'existing'): Promise<boolean> {
   if (counterGuard() === 'off') return takeUnguarded(ctx, window)
   const { id, expiresAt } = windowDoc(window, ctx.now())
   const _ = ctx.db.command
   const takeOne = async () => (await updateWhere(ctx.db, COLLECTIONS.rateLimits, { _id: id, count: _.lt(limit) }, { count: _.inc(1) })) === 1
-  if (await takeOne()) return true
+  if (likely === 'existing' && (await takeOne())) return true
   try {
     await ctx.db.collection(COLLECTIONS.rateLimits).add({ data: { _id: id, count: 1, expiresAt } })
     return true
@@ -83,8 +90,8 @@ export async function clearWindow(ctx: Ctx, window: RateWindow, at: Date): Promi
 }
 
 /** Counts one call and refuses with RATE_LIMITED past `limit` in the window. */
-export async function consumeRateLimit(ctx: Ctx, window: RateWindow, limit: number): Promise<void> {
-  if (!(await takeFromWindow(ctx, window, limit))) {
+export async function consumeRateLimit(ctx: Ctx, window: RateWindow, limit: number, likely: LikelyWindow = 'existing'): Promise<void> {
+  if (!(await takeFromWindow(ctx, window, limit, likely))) {
     throw new DomainError('RATE_LIMITED', `${window.scope}: more than ${limit} calls in this window by one caller`, undefined, true)
   }
 }

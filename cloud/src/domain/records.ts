@@ -5,8 +5,11 @@ export const COLLECTIONS = {
   events: 'events',
   sessions: 'sessions',
   tickets: 'tickets',
-  /** Per-person uniqueness: one document per claimed slot, its `_id` encodes who and what. */
-  claims: 'claims',
+  /**
+   * What a reservation reads and writes besides its ticket: per session, the seats split over a
+   * few block documents (`<session>#<k>`) and one copy of the terms it is checked against (`<session>#terms`).
+   */
+  seatBlocks: 'seat_blocks',
   rateLimits: 'rate_limits',
   /** Reservations refused because their ID number is held elsewhere: for the organizer, masked. */
   idRefusals: 'id_refusals',
@@ -53,10 +56,51 @@ export interface SessionRecord {
   startsAt: Date
   endsAt: Date
   capacity: number
-  remaining: number
+  /** How many seat blocks the capacity is spread over (fixed when the session is created). */
+  seatBlocks: number
   updatedAt: Date
   /** When retention erased the personal data of this session's tickets. */
   personalDataErasedAt?: Date
+}
+
+/** A session with its free seats: the sum of its seat blocks' `remaining`, read with them. */
+export type SessionWithSeats = SessionRecord & { remaining: number }
+
+/**
+ * One block of a session's seats. Its own document, so reservations on a busy session lock
+ * different documents instead of queueing on one. `taken` only grows: each reservation takes the
+ * label `<block id>:<taken + 1>` with its ticket (unique on tickets), so two reservations that
+ * read the same block state cannot both commit on it.
+ */
+export interface SeatBlockRecord {
+  _id: string
+  sessionId: string
+  kind: 'seats'
+  block: number
+  capacity: number
+  remaining: number
+  taken: number
+}
+
+/** What reserve checks and shows, copied from the event and session by every import. */
+export interface ReservationTermsRecord {
+  _id: string
+  sessionId: string
+  kind: 'terms'
+  event: Pick<EventRecord, '_id' | 'title' | 'venue' | 'reservationOpensAt' | 'reservationClosesAt' | 'limits' | 'idNumber' | 'published'>
+  session: Pick<SessionRecord, '_id' | 'eventId' | 'name' | 'place' | 'startsAt' | 'endsAt'>
+}
+
+/**
+ * The per-person limits a ticket holds, each a value under a unique index on tickets: the
+ * caller's `k`-th ticket of the event and of the session, and the same for the ID number. A
+ * ticket without an ID number, and a cancelled one, hold values naming only themselves.
+ */
+export interface TicketHolds {
+  personEvent: string
+  personSession: string
+  idEvent: string
+  idSession: string
 }
 
 export type TicketStatus = 'active' | 'cancelled'
@@ -71,6 +115,9 @@ export interface TicketRecord {
   _openid: string
   attendee: { name: string; phone: string; idType?: string; idHash?: string }
   status: TicketStatus
+  /** The seat label `<seat block id>:<n>` taken with the ticket; unique. */
+  seat: string
+  holds: TicketHolds
   requestId: string
   /** The privacy notice the person agreed to, and when (absent on tickets from before consent existed). */
   consent?: { noticeVersion: string; agreedAt: Date }
@@ -89,15 +136,6 @@ export interface TicketRecord {
    * accepted, and whether the reminder template is among them (`on`, indexed for the scheduler).
    */
   reminders?: { accepted: string[]; on: boolean; decidedAt: Date }
-}
-
-export interface ClaimRecord {
-  _id: string
-  ticketId: string
-  /** The event the slot belongs to: its claims go once the whole event is past retention. */
-  eventId?: string
-  openid: string
-  createdAt: Date
 }
 
 export interface IdRefusalRecord {

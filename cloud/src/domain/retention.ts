@@ -1,6 +1,7 @@
-import { findMany, removeWhere, updateWhere } from '../shared/db'
+import { findAll, findMany, removeWhere, updateWhere } from '../shared/db'
 import type { TimerContext } from '../shared/timer'
-import { COLLECTIONS, type SessionRecord } from './records'
+import { releasedHolds } from './holds'
+import { COLLECTIONS, type SessionRecord, type TicketRecord } from './records'
 import { ERASED_ATTENDEE } from './tickets'
 
 const DAY_MS = 24 * 60 * 60_000
@@ -13,8 +14,8 @@ export interface RetentionReport {
   /** Sessions whose tickets lost their personal data in this run. */
   sessionsErased: number
   ticketsErased: number
-  /** Per-person claims of events over for longer than the retention period. */
-  claimsRemoved: number
+  /** Tickets whose per-person holds were given back: their whole event is past the retention period. */
+  holdsReleased: number
 }
 
 /**
@@ -42,13 +43,18 @@ export async function runRetention(ctx: TimerContext, retentionDays: number): Pr
     await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: session._id }, { personalDataErasedAt: now })
   }
 
-  // A claim keeps the per-person limit for the event's later sessions; once every session of the
-  // event is past retention, nothing needs it.
-  let claimsRemoved = 0
+  // A ticket's holds (who it counts against, including the ID number's hash) keep the per-person
+  // limits for the event's later sessions; once every session of the event is past retention,
+  // nothing needs them, and each ticket's holds become values naming only itself.
+  let holdsReleased = 0
   for (const eventId of new Set(sessions.map((s) => s.eventId))) {
     const pending = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId, endsAt: _.gte(cutoff) }, { limit: 1 })
-    if (pending.length === 0) claimsRemoved += await removeWhere(ctx.db, COLLECTIONS.claims, { eventId })
+    if (pending.length > 0) continue
+    const tickets = await findAll<TicketRecord>(ctx.db, COLLECTIONS.tickets, { eventId, status: 'active' }, ['_id', 'asc'])
+    for (const ticket of tickets.filter((t) => t.holds && !t.holds.personEvent.startsWith('released:'))) {
+      holdsReleased += await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { holds: _.set(releasedHolds(ticket._id)) })
+    }
   }
 
-  return { expiredRemoved: expired[0] + expired[1], sessionsErased: sessions.length, ticketsErased, claimsRemoved }
+  return { expiredRemoved: expired[0] + expired[1], sessionsErased: sessions.length, ticketsErased, holdsReleased }
 }

@@ -4,7 +4,8 @@ import { emptyPayloadSchema, ticketRefSchema } from '../api/validation'
 import { findMany, getDoc, updateWhere } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
-import { releaseClaims } from './claims'
+import { releasedHolds } from './holds'
+import { blockOfSeat, withSeats } from './seatBlocks'
 import { limitCodeLookups } from './rateLimit'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
@@ -41,7 +42,8 @@ export async function listEvents(ctx: CallContext, payload: unknown): Promise<{ 
   if (events.length === 0) return { events: [] }
   const _ = ctx.db.command
   const sessions = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: _.in(events.map((e) => e._id)) }, { limit: 1000 })
-  return { events: events.map((event) => eventView(event, sessions.filter((s) => s.eventId === event._id))) }
+  const seated = await withSeats(ctx, sessions)
+  return { events: events.map((event) => eventView(event, seated.filter((s) => s.eventId === event._id))) }
 }
 
 /** tickets.mine: the caller's tickets, newest first. */
@@ -82,8 +84,8 @@ export async function getTicketByCode(ctx: CallContext, payload: unknown): Promi
 
 /**
  * tickets.cancel: owner only, before the session starts. In one transaction the ticket turns
- * cancelled, the seat returns, and (when the card was added) the card's invalidation is queued
- * in the outbox; then the person's slots are freed.
+ * cancelled and gives back its per-person holds, the seat returns to its block, and (when the
+ * card was added) the card's invalidation is queued in the outbox.
  */
 export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
   const { ticketId } = parsePayload(ticketRefSchema, payload)
@@ -99,13 +101,12 @@ export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<
     if (now >= new Date(session.startsAt)) throw new DomainError('SESSION_STARTED', `session ${session._id} has started`)
     // Someone inside the venue does not hand their seat back: the room would hold one too many.
     if (ticket.entries?.count) throw new DomainError('ALREADY_ENTERED', `ticket ${ticketId} has entered`)
-    await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { status: 'cancelled', cancelledAt: now } })
-    await tx.collection(COLLECTIONS.sessions).doc(session._id).update({ data: { remaining: _.inc(1), updatedAt: now } })
+    await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { status: 'cancelled', cancelledAt: now, holds: _.set(releasedHolds(ticketId)) } })
+    await tx.collection(COLLECTIONS.seatBlocks).doc(blockOfSeat(ticket.seat)).update({ data: { remaining: _.inc(1) } })
     if (ticket.card) {
       await enqueueInTransaction(tx, jobRecord('card.unavailable', ticket._id, { cardId: ticket.card.cardId, code: ticket.code, reason: '预约已取消' }, now))
     }
   })
-  await releaseClaims(ctx, ticketId)
   const ticket = await getDoc<TicketRecord>(ctx.db, COLLECTIONS.tickets, ticketId)
   if (!ticket) throw notFound(ticketId)
   return viewOf(ctx, ticket, openid)

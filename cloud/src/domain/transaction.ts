@@ -17,8 +17,20 @@ export interface Transaction {
   collection(name: string): TxCollection
 }
 
+/** A transaction opened by hand (`db.startTransaction()`), ended by commit or rollback. */
+export interface OpenTransaction extends Transaction {
+  commit(): Promise<unknown>
+  rollback(): Promise<unknown>
+}
+
 interface TransactionalDb {
   runTransaction(callback: (tx: Transaction) => Promise<unknown>, times?: number): Promise<unknown>
+  startTransaction(): Promise<OpenTransaction>
+}
+
+/** Opens a transaction whose steps the caller runs and ends itself (one request: startTransaction). */
+export function startTransaction(db: unknown): Promise<OpenTransaction> {
+  return (db as TransactionalDb).startTransaction()
 }
 
 export interface RetryOptions {

@@ -2,11 +2,11 @@ import { configuredCardId } from './cardConfig'
 import { maskPhone } from '../api/identity'
 import type { EntryPolicyView, EventView, SessionView, TicketView } from '../api/models'
 import { privacyConfig } from '../shared/config'
-import type { EntryPolicy, EventRecord, SessionRecord, TicketRecord } from './records'
+import type { EntryPolicy, EventRecord, SessionRecord, SessionWithSeats, TicketRecord } from './records'
 
 const iso = (value: Date | string): string => new Date(value).toISOString()
 
-export function sessionView(session: SessionRecord): SessionView {
+export function sessionView(session: SessionWithSeats): SessionView {
   return {
     id: session._id,
     eventId: session.eventId,
@@ -25,7 +25,7 @@ export function entryPolicyView(entry: EntryPolicy): EntryPolicyView {
   return { mode, maxEntries, perDay, minMinutesBetween, opensMinutesBefore, closesMinutesAfter }
 }
 
-export function eventView(event: EventRecord, sessions: SessionRecord[]): EventView {
+export function eventView(event: EventRecord, sessions: SessionWithSeats[]): EventView {
   return {
     id: event._id,
     title: event.title,
@@ -42,12 +42,16 @@ export function eventView(event: EventRecord, sessions: SessionRecord[]): EventV
 }
 
 /** Personal data may go once it serves nothing: the ticket was cancelled or its session is over. */
-export function isErasable(ticket: TicketRecord, session: SessionRecord, now: Date): boolean {
+export function isErasable(ticket: TicketRecord, session: Pick<SessionRecord, 'endsAt'>, now: Date): boolean {
   return !ticket.erasedAt && (ticket.status === 'cancelled' || now.getTime() >= new Date(session.endsAt).getTime())
 }
 
 /** A ticket as its viewer may see it: the phone in full only for the owner. */
-export function ticketView(ticket: TicketRecord, session: SessionRecord, event: EventRecord, viewerOpenid: string | null, now: Date): TicketView {
+/** The parts of a session and its event a ticket shows (a reservation has them from its terms). */
+export type TicketSession = Pick<SessionRecord, '_id' | 'name' | 'place' | 'startsAt' | 'endsAt'>
+export type TicketEvent = Pick<EventRecord, '_id' | 'title' | 'venue'>
+
+export function ticketView(ticket: TicketRecord, session: TicketSession, event: TicketEvent, viewerOpenid: string | null, now: Date): TicketView {
   const isOwner = viewerOpenid !== null && viewerOpenid === ticket._openid
   return {
     id: ticket._id,

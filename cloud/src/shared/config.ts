@@ -68,6 +68,14 @@ export function reservationConfig(): ReservationConfig {
  * or read-then-add ('off': only so the race test can show what the condition prevents; refused
  * unless TICKETCARD_TEST_MODE=1).
  */
+/**
+ * The most seat blocks a new session's capacity is spread over (TICKETCARD_SEAT_BLOCKS, default 16):
+ * about the number of reservations a busy session should take at the same instant.
+ */
+export function seatBlocksPerSession(): number {
+  return integer('TICKETCARD_SEAT_BLOCKS', 16, 1, 64)
+}
+
 export function counterGuard(): 'on' | 'off' {
   const guard = process.env.TICKETCARD_COUNTER_GUARD ?? 'on'
   if (guard !== 'on' && guard !== 'off') throw new ConfigError('TICKETCARD_COUNTER_GUARD', `must be "on" or "off" (got "${guard}")`)

@@ -1,3 +1,4 @@
+import { releasedHolds } from '../../../cloud/src/domain/holds'
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import { jobRecord } from '../../../cloud/src/outbox/jobs'
 import { enqueue, stuckJobs } from '../../../cloud/src/outbox/worker'
@@ -46,6 +47,8 @@ async function ticketOf(owner: string, templateId: string): Promise<string> {
       _openid: owner,
       attendee: { name: '王小明', phone: '13812345678' },
       status: 'active',
+      seat: `fixture:${id}`,
+      holds: releasedHolds(id),
       requestId: `req-${owner}`,
       createdAt: new Date(),
       reminders: { accepted: [templateId], on: true, decidedAt: new Date() },

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseEventFile } from '../../../cloud/src/domain/eventImport'
 import type { TicketView } from '../../../cloud/src/api/models'
-import { adminDb, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
+import type { SeatBlockRecord } from '../../../cloud/src/domain/records'
+import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 import { runScript } from '../../support/runScript'
 import { CONSENT } from '../../support/consent'
@@ -93,4 +94,27 @@ it('rate-limits reserve attempts per person, shared by every instance, without t
   expect(codes.filter((c) => c === 'ok' || c === 'LIMIT_REACHED')).toHaveLength(3)
   const seatsTaken = (await Promise.all([1, 2, 3, 4].map((i) => sessionState(db, `rate-${i}`)))).reduce((n, s) => n + (10 - s.remaining), 0)
   expect(seatsTaken).toBe(codes.filter((c) => c === 'ok').length)
+})
+
+it('a smaller capacity takes free seats from the blocks and marks the label a reservation that read them before would take', async () => {
+  await seedEvent(db, openEvent('shrink', [{ id: 'shrink-s', capacity: 40 }]))
+  const reserve = (i: number) =>
+    stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'shrink-s', requestId: `shrink-req-${i}`, attendee: { name: '测试', phone: '13900000013' }, consent: CONSENT }, `shrink_user_${i}`)
+  expect((await Promise.all([1, 2, 3].map(reserve))).every((a) => a.ok)).toBe(true)
+  const blocksBefore = (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'shrink-s' && b.kind === 'seats')
+
+  await seedEvent(db, openEvent('shrink', [{ id: 'shrink-s', capacity: 5 }]))
+  expect(await sessionState(db, 'shrink-s')).toMatchObject({ capacity: 5, remaining: 2 })
+  // Every block that gave seats up moved its label on, with a mark holding the label a
+  // reservation that read the block before the change would take: that commit fails and reads again.
+  const blocksAfter = (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'shrink-s' && b.kind === 'seats')
+  const shrunk = blocksAfter.filter((b) => b.capacity < blocksBefore.find((x) => x._id === b._id)!.capacity)
+  expect(shrunk.length).toBeGreaterThan(0)
+  const marks = (await allDocs<{ kind?: string; seat: string }>(db, 'tickets')).filter((t) => t.kind === 'seat-mark')
+  for (const block of shrunk) expect(marks.map((m) => m.seat)).toContain(`${block._id}:${blocksBefore.find((x) => x._id === block._id)!.taken + 1}`)
+
+  const answers = await Promise.all([4, 5, 6].map(reserve))
+  expect(answers.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['SOLD_OUT', 'ok', 'ok'])
+  expect(await sessionState(db, 'shrink-s')).toMatchObject({ capacity: 5, remaining: 0 })
+  expect((await sessionState(db, 'shrink-s')).active).toHaveLength(5)
 })

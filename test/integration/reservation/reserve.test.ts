@@ -1,6 +1,6 @@
 import { CONSENT } from '../../support/consent'
 import type { TicketView } from '../../../cloud/src/api/models'
-import type { ClaimRecord, JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
+import type { JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
 import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 
@@ -110,8 +110,8 @@ describe('cancellation', () => {
     expect(cancelled).toMatchObject({ ok: true, data: { status: 'cancelled', cancellable: false } })
     expect((await sessionState(db, 'can-s')).remaining).toBe(1)
     expect(await stack.call('attendee', 'tickets.cancel', { ticketId: reserved.data.id }, me)).toMatchObject({ ok: false, error: { code: 'ALREADY_CANCELLED' } })
-    const claims = (await allDocs<ClaimRecord>(db, 'claims')).filter((c) => c.ticketId === reserved.data.id)
-    expect(claims).toHaveLength(0)
+    const [stored] = (await allDocs<TicketRecord>(db, 'tickets')).filter((t) => t._id === reserved.data.id)
+    expect(Object.values(stored.holds)).toEqual(Array(4).fill(`released:${reserved.data.id}`))
 
     const again = await stack.call<TicketView>('attendee', 'reservation.reserve', reservePayload('can-s', 3), me)
     expect(again.ok).toBe(true)

@@ -6,8 +6,8 @@
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import type { TicketView } from '../../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
-import type { CheckinRecord, SessionRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, type Db } from '../../support/adminDb'
+import type { CheckinRecord, TicketRecord } from '../../../cloud/src/domain/records'
+import { adminDb, allDocs, openEvent, remainingSeats, seedEvent, type Db } from '../../support/adminDb'
 import { CONSENT } from '../../support/consent'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 import { outcome, reserveTicket, scan, seedDoorEvent } from '../checkin/support'
@@ -94,9 +94,9 @@ describe('retention', () => {
 
     const counts = async () => {
       const tickets = await allDocs<TicketRecord>(db, 'tickets')
-      const sessions = await allDocs<SessionRecord>(db, 'sessions')
+      const remaining = await remainingSeats(db)
       return ['ret-early', 'ret-late'].map((id) => ({
-        remaining: sessions.find((s) => s._id === id)?.remaining,
+        remaining: remaining.get(id),
         active: tickets.filter((t) => t.sessionId === id && t.status === 'active').length,
         cancelled: tickets.filter((t) => t.sessionId === id && t.status === 'cancelled').length,
       }))
