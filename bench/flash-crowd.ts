@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   console.log(
     `per ticket: ${perTicket(databaseCalls(stats))} database calls, ${perTicket(stats.byAction['database.startTransaction'])} transactions started, ` +
       `${perTicket(stats.errors.DATABASE_TRANSACTION_CONFLICT)} conflicts, ${perTicket(stats.errors.DUPLICATE_KEY)} duplicate keys, ` +
-      `${perTicket((stats.byAction['database.startTransaction'] ?? 0) - (stats.byAction['database.commitTransaction'] ?? 0))} transactions not committed (retried or given up)`,
+      `${perTicket((stats.byAction['database.startTransaction'] ?? 0) - (stats.byAction['database.commitTransaction'] ?? 0))} retries (transactions begun and not committed)`,
   )
   console.log(`flash crowd: ${tickets} tickets, ${failures} failures, ${ratio.toFixed(2)}x one-write time`)
   await stack.close()

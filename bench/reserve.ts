@@ -4,8 +4,8 @@
  *
  * 1. Concurrency 50, no added latency: throughput and p50/p99 of all three, reserve as ratios to
  *    both floors, and database calls per successful reservation counted at the emulator.
- * 2. Concurrency 1, the emulator adding 5 ms to every request (as CloudBase's network would):
- *    p50 / 5 ms is the number of sequential round trips on the success path.
+ * 2. Concurrency 1, the emulator adding 5 ms to every request (as CloudBase's network would): the
+ *    same figures, and p50 / 5 ms, the number of sequential round trips on the success path.
  *
  * Last line, for scripts comparing runs:
  *   reserve: throughput <r>x one-write, <n> db calls per reservation, <s> sequential round trips at 5 ms
@@ -62,9 +62,12 @@ async function main(): Promise<void> {
 
   stack.emulator.db.setLatency(LATENCY_MS)
   const slow: Record<string, LoadResult> = {}
+  let slowCalls = 0
   for (const [label, call] of [['no-op', noop], ['one-write', oneWrite], ['reserve', reserve]] as const) {
     await load(20, 1, call)
+    stack.emulator.db.resetRequestStats()
     slow[label] = await load(SEQUENTIAL_CALLS, 1, call)
+    if (label === 'reserve') slowCalls = databaseCalls(stack.emulator.db.requestStats()) / (slow.reserve.requests - slow.reserve.failures)
   }
   const roundTrips = slow.reserve.p50 / LATENCY_MS
 
@@ -78,6 +81,10 @@ async function main(): Promise<void> {
   console.log('')
   console.log(`concurrency 1, ${SEQUENTIAL_CALLS} calls each, ${LATENCY_MS} ms added to every database request`)
   for (const [label, result] of Object.entries(slow)) console.log(`${formatLoad(label, result)}   = ${(result.p50 / LATENCY_MS).toFixed(1)} x ${LATENCY_MS} ms`)
+  const [slowNoop, slowWrite, slowReserve] = [slow['no-op'], slow['one-write'], slow.reserve]
+  console.log(`reserve / no-op:     throughput ${ratio(slowReserve.perSecond, slowNoop.perSecond)}, p50 ${ratio(slowReserve.p50, slowNoop.p50)}, p99 ${ratio(slowReserve.p99, slowNoop.p99)}`)
+  console.log(`reserve / one-write: throughput ${ratio(slowReserve.perSecond, slowWrite.perSecond)}, p50 ${ratio(slowReserve.p50, slowWrite.p50)}, p99 ${ratio(slowReserve.p99, slowWrite.p99)}`)
+  console.log(`database calls per successful reservation: ${slowCalls.toFixed(1)}; sequential round trips (p50 / ${LATENCY_MS} ms): ${roundTrips.toFixed(1)}`)
   console.log(`reserve: throughput ${(reserveLoad.perSecond / writeLoad.perSecond).toFixed(2)}x one-write, ${callsPerReservation.toFixed(1)} db calls per reservation, ${roundTrips.toFixed(1)} sequential round trips at ${LATENCY_MS} ms`)
   await stack.close()
   process.exit(0)

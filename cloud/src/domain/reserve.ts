@@ -10,7 +10,7 @@ import { hashIdNumber } from './idHash'
 import { checkIdRefusalAllowance, refuseIdNumber } from './idNumbers'
 import { consumeRateLimit, perMinute } from './rateLimit'
 import { COLLECTIONS, type EventRecord, type ReservationTermsRecord, type SeatBlockRecord, type SessionRecord, type TicketRecord } from './records'
-import { freeSeats, readSeatState, type SeatState } from './seatBlocks'
+import { readSeatState, type SeatState } from './seatBlocks'
 import { generateTicketCode } from './ticketCode'
 import { startTransaction, type OpenTransaction } from './transaction'
 import { ticketView } from './views'
@@ -76,6 +76,8 @@ interface Attempt {
   code: string
   rateTaken: boolean
   allowanceChecked: boolean
+  /** Whether this call has looked for the request's ticket already (a refusal must not hide it). */
+  lookedForTicket: boolean
 }
 
 /*
@@ -99,6 +101,7 @@ function pickBlock(sessionId: string, blocks: SeatBlockRecord[], busy: Set<strin
 
 /** The answer to a request that already has its ticket (a retry, a double tap), or null. */
 async function existingAnswer(a: Attempt, terms: ReservationTermsRecord | null): Promise<TicketView | null> {
+  a.lookedForTicket = true
   const ticket = await getDoc<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, a.ticketId)
   if (!ticket) return null
   if (terms && terms.session._id === ticket.sessionId) return ticketView(ticket, terms.session, terms.event, a.openid, a.ctx.now())
@@ -115,6 +118,28 @@ function checkTerms(a: Attempt, terms: ReservationTermsRecord | null): { terms: 
   if (!terms || !terms.event.published) throw new DomainError('NOT_FOUND', `no session ${a.input.sessionId}`)
   checkWindow(terms.event, terms.session, a.ctx.now())
   return { terms, attendee: attendeeRecord(terms.event, a.input, a.config) }
+}
+
+/** The ticket this attempt would write on `seat`, and whom its holds count against. */
+function draftTicket(a: Attempt, terms: ReservationTermsRecord, attendee: TicketRecord['attendee'], seat: string): { ticket: TicketRecord; scope: HoldScope } {
+  const scope: HoldScope = { eventId: terms.event._id, sessionId: terms.session._id, openid: a.openid, idHash: attendee.idHash, limits: terms.event.limits }
+  const now = a.ctx.now()
+  const ticket: TicketRecord = {
+    _id: a.ticketId,
+    code: a.code,
+    eventId: terms.event._id,
+    sessionId: terms.session._id,
+    _openid: a.openid,
+    attendee,
+    status: 'active',
+    seat,
+    holds: holdsFor(scope, a.slots, a.ticketId),
+    requestId: a.input.requestId,
+    consent: { noticeVersion: a.input.consent.noticeVersion, agreedAt: now },
+    createdAt: now,
+    card: null,
+  }
+  return { ticket, scope }
 }
 
 /**
@@ -160,23 +185,7 @@ async function tryOnce(a: Attempt, hinted: boolean): Promise<TicketView> {
   soldOutSeenAt.delete(a.input.sessionId)
   tx ??= await startTransaction(ctx.db)
 
-  const scope: HoldScope = { eventId: terms.event._id, sessionId: terms.session._id, openid: a.openid, idHash: attendee.idHash, limits: terms.event.limits }
-  const now = ctx.now()
-  const ticket: TicketRecord = {
-    _id: a.ticketId,
-    code: a.code,
-    eventId: terms.event._id,
-    sessionId: terms.session._id,
-    _openid: a.openid,
-    attendee,
-    status: 'active',
-    seat: `${block._id}:${block.taken + 1}`,
-    holds: holdsFor(scope, a.slots, a.ticketId),
-    requestId: a.input.requestId,
-    consent: { noticeVersion: a.input.consent.noticeVersion, agreedAt: now },
-    createdAt: now,
-    card: null,
-  }
+  const { ticket, scope } = draftTicket(a, terms, attendee, `${block._id}:${block.taken + 1}`)
   try {
     // The caller's own limits first: the per-minute count, and for an ID number, today's refusals.
     await Promise.all([
@@ -214,7 +223,7 @@ async function tryOnce(a: Attempt, hinted: boolean): Promise<TicketView> {
     }
     throw err
   }
-  return ticketView(ticket, terms.session, terms.event, a.openid, now)
+  return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
 }
 
 /**
@@ -240,27 +249,11 @@ async function reserveUnguarded(a: Attempt): Promise<TicketView> {
   const state = await readSeatState(a.ctx, a.input.sessionId)
   const { terms, attendee } = checkTerms(a, state.terms)
   const block = state.blocks.find((b) => b.remaining > 0)
-  if (!block || freeSeats(state.blocks) <= 0) throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
-  const scope: HoldScope = { eventId: terms.event._id, sessionId: terms.session._id, openid: a.openid, idHash: attendee.idHash, limits: terms.event.limits }
-  const now = a.ctx.now()
-  const ticket: TicketRecord = {
-    _id: a.ticketId,
-    code: a.code,
-    eventId: terms.event._id,
-    sessionId: terms.session._id,
-    _openid: a.openid,
-    attendee,
-    status: 'active',
-    seat: `unguarded:${a.ticketId}`,
-    holds: holdsFor(scope, a.slots, a.ticketId),
-    requestId: a.input.requestId,
-    consent: { noticeVersion: a.input.consent.noticeVersion, agreedAt: now },
-    createdAt: now,
-    card: null,
-  }
+  if (!block) throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
+  const { ticket } = draftTicket(a, terms, attendee, `unguarded:${a.ticketId}`)
   await a.ctx.db.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
   await a.ctx.db.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { remaining: a.ctx.db.command.inc(-1) } })
-  return ticketView(ticket, terms.session, terms.event, a.openid, now)
+  return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
 }
 
 /** reservation.reserve: one ticket for the caller on a session, never over capacity. */
@@ -281,12 +274,20 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     code: generateTicketCode(),
     rateTaken: false,
     allowanceChecked: false,
+    lookedForTicket: false,
   }
   if (config.capacityGuard === 'off') return reserveUnguarded(a)
   for (let n = 1; ; n += 1) {
     try {
       return await tryOnce(a, n === 1 && seemsSoldOut(input.sessionId))
     } catch (err) {
+      if (err instanceof DomainError) {
+        // A request that already has its ticket (its answer was lost) gets the ticket, whatever
+        // would refuse a new one now: the window closing, the rate limit, a limit it fills itself.
+        const answer = a.lookedForTicket ? null : await existingAnswer(a, null)
+        if (answer) return answer
+        throw err
+      }
       if (!(err instanceof StaleRead) || n >= ATTEMPTS) throw err instanceof StaleRead ? new Error(`reservation ${a.ticketId} lost ${ATTEMPTS} races in a row`) : err
       await backoff(n)
     }

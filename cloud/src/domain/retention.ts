@@ -51,7 +51,7 @@ export async function runRetention(ctx: TimerContext, retentionDays: number): Pr
     const pending = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId, endsAt: _.gte(cutoff) }, { limit: 1 })
     if (pending.length > 0) continue
     const tickets = await findAll<TicketRecord>(ctx.db, COLLECTIONS.tickets, { eventId, status: 'active' }, ['_id', 'asc'])
-    for (const ticket of tickets.filter((t) => t.holds && !t.holds.personEvent.startsWith('released:'))) {
+    for (const ticket of tickets.filter((t) => !t.holds.personEvent.startsWith('released:'))) {
       holdsReleased += await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { holds: _.set(releasedHolds(ticket._id)) })
     }
   }

@@ -52,22 +52,12 @@ export async function readSeatState(ctx: Ctx, sessionId: string): Promise<SeatSt
   return { terms, blocks }
 }
 
-export const freeSeats = (blocks: SeatBlockRecord[]): number => blocks.reduce((sum, block) => sum + block.remaining, 0)
-
-/** Free seats per session, summed over their blocks. */
-export async function remainingBySession(ctx: Ctx, sessionIds: string[]): Promise<Map<string, number>> {
-  const remaining = new Map<string, number>(sessionIds.map((id) => [id, 0]))
-  if (sessionIds.length === 0) return remaining
-  const _ = ctx.db.command
-  const blocks = await findAll<SeatBlockRecord>(ctx.db, COLLECTIONS.seatBlocks, { sessionId: _.in(sessionIds), kind: 'seats' }, ['_id', 'asc'])
-  for (const block of blocks) remaining.set(block.sessionId, (remaining.get(block.sessionId) ?? 0) + block.remaining)
-  return remaining
-}
-
+/** Sessions with their free seats: the sum of each one's seat blocks, in one paged query. */
 export async function withSeats(ctx: Ctx, sessions: SessionRecord[]): Promise<SessionWithSeats[]> {
-  const remaining = await remainingBySession(
-    ctx,
-    sessions.map((s) => s._id),
-  )
+  if (sessions.length === 0) return []
+  const _ = ctx.db.command
+  const blocks = await findAll<SeatBlockRecord>(ctx.db, COLLECTIONS.seatBlocks, { sessionId: _.in(sessions.map((s) => s._id)), kind: 'seats' }, ['_id', 'asc'])
+  const remaining = new Map<string, number>()
+  for (const block of blocks) remaining.set(block.sessionId, (remaining.get(block.sessionId) ?? 0) + block.remaining)
   return sessions.map((session) => ({ ...session, remaining: remaining.get(session._id) ?? 0 }))
 }

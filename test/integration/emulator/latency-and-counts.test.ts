@@ -6,21 +6,13 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { databaseCalls } from '../../../cloud/local/emulator'
-import { call, failure, type Harness, pointSdkAt, startWithSdk } from './sdk'
+import { call, failure, type Harness, startWithSdk } from './sdk'
 
+// One emulator for the file: each test starts without latency and with its counts at zero.
 let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk()
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
-
+beforeAll(async () => void (h = await startWithSdk()))
+afterAll(() => h.emulator.close())
 beforeEach(() => {
-  pointSdkAt(h.emulator)
-  h.emulator.db.reset()
   h.emulator.db.setLatency(0)
   h.emulator.db.resetRequestStats()
 })

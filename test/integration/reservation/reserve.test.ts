@@ -72,6 +72,18 @@ describe('one reservation per request, per person and per ID number', () => {
     expect(await sessionState(db, 'idem-last-s')).toMatchObject({ remaining: 0, active: [expect.objectContaining({ _openid: 'idem_last_user' })] })
   })
 
+  it('a retry whose answer was lost gets its ticket even after the reservation window closed', async () => {
+    const file = openEvent('idem-late', [{ id: 'idem-late-s', capacity: 5 }])
+    await seedEvent(db, file)
+    const payload = reservePayload('idem-late-s', 3)
+    const first = await stack.call<TicketView>('attendee', 'reservation.reserve', payload, 'idem_late_user')
+    if (!first.ok) throw new Error(JSON.stringify(first))
+    await seedEvent(db, { ...file, reservation: { ...file.reservation, closesAt: new Date(Date.now() - 1000).toISOString() } })
+
+    expect(await stack.call<TicketView>('attendee', 'reservation.reserve', payload, 'idem_late_user')).toMatchObject({ ok: true, data: { id: first.data.id, code: first.data.code } })
+    expect(await stack.call('attendee', 'reservation.reserve', reservePayload('idem-late-s', 4), 'idem_late_other')).toMatchObject({ ok: false, error: { code: 'RESERVATION_CLOSED' } })
+  })
+
   it('refuses a person over the per-session and per-event limits with LIMIT_REACHED', async () => {
     await seedEvent(db, openEvent('limits', [{ id: 'lim-1', capacity: 10 }, { id: 'lim-2', capacity: 10 }, { id: 'lim-3', capacity: 10 }]))
     const me = 'limit_user'
