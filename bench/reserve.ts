@@ -3,7 +3,9 @@
  * (invocation overhead) and a one-write function (the least work any durable reservation needs).
  *
  * 1. Concurrency 50, no added latency: throughput and p50/p99 of all three, reserve as ratios to
- *    both floors, and database calls per successful reservation counted at the emulator.
+ *    both floors, and database calls per successful reservation counted at the emulator. Also, as
+ *    information, a third function doing only what an atomic seat-and-ticket write costs (one
+ *    transaction: start, update, add, commit), to show what the guarantees alone cost.
  * 2. Concurrency 1, the emulator adding 5 ms to every request (as CloudBase's network would): the
  *    same figures, and p50 / 5 ms, the number of sequential round trips on the success path.
  *
@@ -19,6 +21,7 @@ import { adminDb, openEvent, seedEvent } from '../test/support/adminDb'
 import { CONSENT } from '../test/support/consent'
 import { startLocalStack } from '../test/support/localStack'
 import { ONE_WRITE_COLLECTION } from './fixtures/one-write'
+import { FLOOR_COUNTERS } from './fixtures/seat-and-ticket'
 import { formatLoad, load, type LoadResult } from './stats'
 
 const CONCURRENCY = 50
@@ -34,14 +37,18 @@ async function main(): Promise<void> {
     ...discoverFunctions('source').filter((fn) => fn.name === 'attendee'),
     defineFunctionAt('noop', path.join(__dirname, 'fixtures', 'noop.ts')),
     defineFunctionAt('onewrite', path.join(__dirname, 'fixtures', 'one-write.ts')),
+    defineFunctionAt('seatticket', path.join(__dirname, 'fixtures', 'seat-and-ticket.ts')),
   ]
   const stack = await startLocalStack({ functions, maxInstances: INSTANCES })
   stack.emulator.db.createCollection(ONE_WRITE_COLLECTION)
+  const floorDb = adminDb(stack.adminUrl)
+  for (let k = 0; k < FLOOR_COUNTERS; k += 1) await floorDb.collection(ONE_WRITE_COLLECTION).add({ data: { _id: `counter-${k}`, n: 1e12 } })
   await seedEvent(adminDb(stack.adminUrl), openEvent('bench', [{ id: 'bench-s', capacity: 1_000_000 }]))
 
   let person = 0
   const noop = () => stack.call('noop', 'noop', {}, 'bench_user').then((r) => r.ok)
   const oneWrite = (i: number) => stack.call('onewrite', 'write', { key: `w${i}` }, 'bench_user').then((r) => r.ok)
+  const seatAndTicket = (i: number) => stack.call('seatticket', 'write', { key: `s${i}` }, 'bench_user').then((r) => r.ok)
   // Every reservation is a different person's first: the path a crowd at opening takes.
   const reserve = () => {
     const who = `bench_${(person += 1)}`
@@ -51,10 +58,11 @@ async function main(): Promise<void> {
   }
 
   // Warm every instance of every function first.
-  for (const call of [noop, oneWrite, reserve]) await load(200, CONCURRENCY, call)
+  for (const call of [noop, oneWrite, seatAndTicket, reserve]) await load(200, CONCURRENCY, call)
 
   const noopLoad = await load(REQUESTS, CONCURRENCY, noop)
   const writeLoad = await load(REQUESTS, CONCURRENCY, oneWrite)
+  const atomicLoad = await load(REQUESTS, CONCURRENCY, seatAndTicket)
   stack.emulator.db.resetRequestStats()
   const reserveLoad = await load(REQUESTS, CONCURRENCY, reserve)
   const stats = stack.emulator.db.requestStats()
@@ -74,9 +82,11 @@ async function main(): Promise<void> {
   console.log(`concurrency ${CONCURRENCY}, ${REQUESTS} calls each, ${INSTANCES} instances per function, no added latency`)
   console.log(formatLoad('no-op function', noopLoad))
   console.log(formatLoad('one-write function', writeLoad))
+  console.log(formatLoad('transaction: counter + document', atomicLoad))
   console.log(formatLoad('reservation.reserve', reserveLoad))
   console.log(`reserve / no-op:     throughput ${ratio(reserveLoad.perSecond, noopLoad.perSecond)}, p50 ${ratio(reserveLoad.p50, noopLoad.p50)}, p99 ${ratio(reserveLoad.p99, noopLoad.p99)}`)
   console.log(`reserve / one-write: throughput ${ratio(reserveLoad.perSecond, writeLoad.perSecond)}, p50 ${ratio(reserveLoad.p50, writeLoad.p50)}, p99 ${ratio(reserveLoad.p99, writeLoad.p99)}`)
+  console.log(`reserve / transaction (start, update, add, commit: the least an atomic seat and ticket cost): throughput ${ratio(reserveLoad.perSecond, atomicLoad.perSecond)}, p50 ${ratio(reserveLoad.p50, atomicLoad.p50)}`)
   console.log(`database calls per successful reservation: ${callsPerReservation.toFixed(1)} (${Object.entries(stats.byAction).map(([action, n]) => `${action.replace('database.', '')} ${(n / (reserveLoad.requests - reserveLoad.failures)).toFixed(2)}`).join(', ')})`)
   console.log('')
   console.log(`concurrency 1, ${SEQUENTIAL_CALLS} calls each, ${LATENCY_MS} ms added to every database request`)
