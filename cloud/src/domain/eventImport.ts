@@ -156,7 +156,12 @@ async function changeCapacity(ctx: Db, sessionId: string, capacity: number): Pro
     const issued = blocks.reduce((sum, block) => sum + block.capacity - block.remaining, 0)
     if (capacity < issued) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${issued} tickets already issued`])
     const delta = capacity - session.capacity
-    if (delta > 0) {
+    // A session created small and then enlarged gets the blocks a new one of its size would have,
+    // holding the added seats; otherwise the added seats are spread over the blocks it has.
+    const grown = delta > 0 ? Math.min(delta, Math.max(0, blockCount(capacity, seatBlocksPerSession()) - blocks.length)) : 0
+    if (grown > 0) {
+      for (const { _id: newId, ...block } of newBlocks(sessionId, delta, grown, blocks.length)) await tx.collection(COLLECTIONS.seatBlocks).doc(newId).set({ data: block })
+    } else if (delta > 0) {
       const added = splitCapacity(delta, blocks.length)
       for (const [k, block] of blocks.entries()) {
         if (added[k] > 0) await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(added[k]), remaining: _.inc(added[k]) } })
@@ -171,7 +176,7 @@ async function changeCapacity(ctx: Db, sessionId: string, capacity: number): Pro
       await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(-removed), remaining: _.inc(-removed), taken: _.inc(1) } })
       await tx.collection(COLLECTIONS.tickets).add({ data: seatMark(block) })
     }
-    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, updatedAt: ctx.now() } })
+    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, seatBlocks: blocks.length + grown, updatedAt: ctx.now() } })
   })
 }
 

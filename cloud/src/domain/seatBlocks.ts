@@ -23,8 +23,9 @@ export function splitCapacity(capacity: number, blocks: number): number[] {
   return Array.from({ length: blocks }, (_, k) => Math.floor(capacity / blocks) + (k < capacity % blocks ? 1 : 0))
 }
 
-export function newBlocks(sessionId: string, capacity: number, blocks: number): SeatBlockRecord[] {
-  return splitCapacity(capacity, blocks).map((seats, block) => ({ _id: blockId(sessionId, block), sessionId, kind: 'seats', block, capacity: seats, remaining: seats, taken: 0 }))
+/** `blocks` new blocks holding `capacity` between them, numbered from `first` (a session growing adds after its last). */
+export function newBlocks(sessionId: string, capacity: number, blocks: number, first = 0): SeatBlockRecord[] {
+  return splitCapacity(capacity, blocks).map((seats, k) => ({ _id: blockId(sessionId, first + k), sessionId, kind: 'seats', block: first + k, capacity: seats, remaining: seats, taken: 0 }))
 }
 
 export function termsOf(event: EventRecord, session: Pick<SessionRecord, '_id' | 'eventId' | 'name' | 'place' | 'startsAt' | 'endsAt'>): ReservationTermsRecord {

@@ -118,3 +118,20 @@ it('a smaller capacity takes free seats from the blocks and marks the label a re
   expect(await sessionState(db, 'shrink-s')).toMatchObject({ capacity: 5, remaining: 0 })
   expect((await sessionState(db, 'shrink-s')).active).toHaveLength(5)
 })
+
+it('a session created small and then enlarged gets the seat blocks a new one of its size has', async () => {
+  await seedEvent(db, openEvent('grow', [{ id: 'grow-s', capacity: 2 }]))
+  const reserve = (i: number) =>
+    stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'grow-s', requestId: `grow-req-${i}`, attendee: { name: '测试', phone: '13900000014' }, consent: CONSENT }, `grow_user_${i}`)
+  expect((await reserve(1)).ok).toBe(true)
+  const blocksOf = async () => (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'grow-s' && b.kind === 'seats')
+  expect(await blocksOf()).toHaveLength(2)
+
+  await seedEvent(db, openEvent('grow', [{ id: 'grow-s', capacity: 100 }]))
+  const blocks = await blocksOf()
+  expect(blocks).toHaveLength(16)
+  expect(blocks.reduce((sum, b) => sum + b.capacity, 0)).toBe(100)
+  expect(await sessionState(db, 'grow-s')).toMatchObject({ capacity: 100, remaining: 99 })
+  expect((await Promise.all([2, 3].map(reserve))).every((a) => a.ok)).toBe(true)
+  expect(await sessionState(db, 'grow-s')).toMatchObject({ capacity: 100, remaining: 97 })
+})
