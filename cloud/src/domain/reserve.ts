@@ -150,80 +150,74 @@ function draftTicket(a: Attempt, terms: ReservationTermsRecord, attendee: Ticket
 async function tryOnce(a: Attempt, hinted: boolean): Promise<TicketView> {
   const { ctx } = a
   const _ = ctx.db.command
+  // Whatever ends this try before the commit rolls the transaction back (it holds no write then,
+  // or writes that must not land).
   let tx: OpenTransaction | null = null
-  let state: SeatState
-  if (hinted) {
-    const [read, answer] = await Promise.all([readSeatState(ctx, a.input.sessionId), existingAnswer(a, null)])
-    if (answer) return answer
-    state = read
-  } else {
-    const [read, started] = await Promise.allSettled([readSeatState(ctx, a.input.sessionId), startTransaction(ctx.db)])
-    if (started.status === 'fulfilled') tx = started.value
-    if (read.status === 'rejected') {
-      rollback(tx)
-      throw read.reason
-    }
-    if (started.status === 'rejected') throw started.reason
-    state = read.value
-  }
-  let terms: ReservationTermsRecord
-  let attendee: TicketRecord['attendee']
   try {
-    ;({ terms, attendee } = checkTerms(a, state.terms))
-  } catch (err) {
-    rollback(tx)
-    throw err
-  }
-  const block = pickBlock(a.input.sessionId, state.blocks, a.busy)
-  if (!block) {
-    rollback(tx)
-    soldOutSeenAt.set(a.input.sessionId, Date.now())
-    const answer = hinted ? null : await existingAnswer(a, terms)
-    if (answer) return answer
-    throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
-  }
-  soldOutSeenAt.delete(a.input.sessionId)
-  tx ??= await startTransaction(ctx.db)
-
-  const { ticket, scope } = draftTicket(a, terms, attendee, `${block._id}:${block.taken + 1}`)
-  try {
-    // The caller's own limits first: the per-minute count, and for an ID number, today's refusals.
-    await Promise.all([
-      tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { remaining: _.inc(-1), taken: _.inc(1) } }),
-      a.rateTaken ? Promise.resolve() : consumeRateLimit(ctx, perMinute('reserve', a.openid), a.config.reservePerMinute, 'new').then(() => void (a.rateTaken = true)),
-      attendee.idHash && !a.allowanceChecked ? checkIdRefusalAllowance(ctx, terms.event._id, a.openid, a.config).then(() => void (a.allowanceChecked = true)) : Promise.resolve(),
-    ])
-    await tx.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
-    await tx.commit()
-    tx = null
-  } catch (err) {
-    rollback(tx)
-    if (isTransactionConflict(err)) {
-      a.busy.add(block._id)
-      throw new StaleRead()
-    }
-    const index = duplicateIndexOf(err)
-    if (index === null) throw err
-    if (index === '_id_') {
-      const answer = await existingAnswer(a, terms)
+    let state: SeatState
+    if (hinted) {
+      const [read, answer] = await Promise.all([readSeatState(ctx, a.input.sessionId), existingAnswer(a, null)])
       if (answer) return answer
-      throw new StaleRead()
+      state = read
+    } else {
+      const [read, started] = await Promise.allSettled([readSeatState(ctx, a.input.sessionId), startTransaction(ctx.db)])
+      if (started.status === 'fulfilled') tx = started.value
+      if (read.status === 'rejected') throw read.reason
+      if (started.status === 'rejected') throw started.reason
+      state = read.value
     }
-    if (index === 'seat_unique') {
-      a.busy.add(block._id)
-      throw new StaleRead()
+    const { terms, attendee } = checkTerms(a, state.terms)
+    const block = pickBlock(a.input.sessionId, state.blocks, a.busy)
+    if (!block) {
+      soldOutSeenAt.set(a.input.sessionId, Date.now())
+      throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
     }
-    if (index === 'code_unique') {
-      a.code = generateTicketCode()
-      throw new StaleRead()
+    soldOutSeenAt.delete(a.input.sessionId)
+    tx ??= await startTransaction(ctx.db)
+
+    const { ticket, scope } = draftTicket(a, terms, attendee, `${block._id}:${block.taken + 1}`)
+    try {
+      // The caller's own limits first: the per-minute count, and for an ID number, today's refusals.
+      await Promise.all([
+        tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { remaining: _.inc(-1), taken: _.inc(1) } }),
+        a.rateTaken ? Promise.resolve() : consumeRateLimit(ctx, perMinute('reserve', a.openid), a.config.reservePerMinute, 'new').then(() => void (a.rateTaken = true)),
+        attendee.idHash && !a.allowanceChecked ? checkIdRefusalAllowance(ctx, terms.event._id, a.openid, a.config).then(() => void (a.allowanceChecked = true)) : Promise.resolve(),
+      ])
+      await tx.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
+      await tx.commit()
+      tx = null
+    } catch (err) {
+      // Let go of the block at once: what follows may take another round trip.
+      rollback(tx)
+      tx = null
+      if (isTransactionConflict(err)) {
+        a.busy.add(block._id)
+        throw new StaleRead()
+      }
+      const index = duplicateIndexOf(err)
+      if (index === '_id_') {
+        const answer = await existingAnswer(a, terms)
+        if (answer) return answer
+        throw new StaleRead()
+      }
+      if (index === 'seat_unique') {
+        a.busy.add(block._id)
+        throw new StaleRead()
+      }
+      if (index === 'code_unique') {
+        a.code = generateTicketCode()
+        throw new StaleRead()
+      }
+      if (index !== null && holdKindOfIndex(index)) {
+        await rechooseSlots(a, scope, terms, attendee)
+        throw new StaleRead()
+      }
+      throw err
     }
-    if (holdKindOfIndex(index)) {
-      await rechooseSlots(a, scope, terms, attendee)
-      throw new StaleRead()
-    }
-    throw err
+    return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
+  } finally {
+    rollback(tx)
   }
-  return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
 }
 
 /**
