@@ -7,8 +7,7 @@
 import path from 'node:path'
 import type { Page, Request } from 'playwright-core'
 import { PRIVACY_NOTICE_VERSION } from '../../cloud/src/api/privacy'
-import type { TicketRecord } from '../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../support/adminDb'
+import { adminDb, allTickets, openEvent, seedEvent, sessionState, type Db } from '../support/adminDb'
 import { startLocalStack, type LocalStack } from '../support/localStack'
 import { launchBrowser, SCREENSHOT_DIR, type LaunchedBrowser } from './support/browser'
 import { serveH5, type H5Server } from './support/h5Server'
@@ -77,7 +76,7 @@ test('no agreement, nothing sent; the notice opens from the form; agreeing reser
   await shot(page, '1-agreement-required')
   expect(reservations).toEqual([])
   expect((await sessionState(db, 'privacy-s1')).remaining).toBe(5)
-  expect(await allDocs<TicketRecord>(db, 'tickets')).toEqual([])
+  expect(await allTickets(db)).toEqual([])
 
   // The full notice, from the form, and back to the form as it was left.
   await page.getByText('查看完整的个人信息处理说明').click()
@@ -99,7 +98,7 @@ test('no agreement, nothing sent; the notice opens from the form; agreeing reser
   await visible(page, '预约成功')
   await shot(page, '3-reserved')
   expect(reservations.map((r) => r.payload.consent)).toEqual([{ noticeVersion: PRIVACY_NOTICE_VERSION }])
-  const [stored] = await allDocs<TicketRecord>(db, 'tickets')
+  const [stored] = await allTickets(db)
   expect(stored.attendee.name).toBe('周知情')
   expect(stored.consent?.noticeVersion).toBe(PRIVACY_NOTICE_VERSION)
   const agreedAt = new Date(stored.consent?.agreedAt ?? 0).getTime()
@@ -123,7 +122,7 @@ test('no agreement, nothing sent; the notice opens from the form; agreeing reser
   await page.getByText('个人信息已删除').waitFor({ state: 'hidden' })
   await shot(page, '5-erased')
   expect(await page.getByText('周知情').count()).toBe(0)
-  const [erased] = await allDocs<TicketRecord>(db, 'tickets')
+  const [erased] = await allTickets(db)
   expect(erased.attendee.name).toBe('')
   expect(erased.attendee.phone).toBe('')
   expect(erased.erasedAt).toBeTruthy()

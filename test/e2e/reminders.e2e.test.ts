@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 import type { TicketRecord } from '../../cloud/src/domain/records'
 import { DEV_SUBSCRIBE_TEMPLATES } from '../../cloud/local/wechat/devTemplates'
 import { DEV_SUBSCRIBE_TEMPLATES_SETTING } from '../../scripts/devReminders'
-import { adminDb, allDocs, openEvent, seedEvent } from '../support/adminDb'
+import { adminDb, allTickets, openEvent, seedEvent } from '../support/adminDb'
 import { startLocalStack, type LocalStack } from '../support/localStack'
 import { expectNoSeriousA11yViolations } from './support/a11y'
 import { launchPeople, SCREENSHOT_DIR, type LaunchedPeople } from './support/browser'
@@ -54,7 +54,7 @@ async function reserve(page: Page, name: string): Promise<void> {
 }
 
 const ticketOf = async (name: string): Promise<TicketRecord> => {
-  const [ticket] = (await allDocs<TicketRecord>(adminDb(stack.adminUrl), 'tickets')).filter((t) => t.attendee.name === name)
+  const [ticket] = (await allTickets(adminDb(stack.adminUrl))).filter((t) => t.attendee.name === name)
   return ticket
 }
 

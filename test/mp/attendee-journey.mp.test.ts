@@ -2,9 +2,8 @@
  * The attendee journey through the built weapp bundle: events, session, form (a wrong phone
  * first), a reservation through wx.cloud.callFunction, the ticket, and a confirmed cancel.
  */
-import type { TicketRecord } from '../../cloud/src/domain/records'
 import { demoEvent } from '../../scripts/demoEvent'
-import { allDocs, sessionState } from '../support/adminDb'
+import { allTickets, sessionState } from '../support/adminDb'
 import type { MiniProgram } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
 
@@ -56,7 +55,7 @@ test('reserve a session, see the ticket with its code, and cancel it after the c
   expect(reserveCall.data.payload.requestId).toMatch(/^r[0-9a-f]{32}$/)
   expect(mp.state.calledWith('getRandomValues')).toEqual([{ length: 16 }])
 
-  const [stored] = (await allDocs<TicketRecord>(env.db, 'tickets')).filter((t) => t._openid === 'o_harness_attendee_1')
+  const [stored] = (await allTickets(env.db)).filter((t) => t._openid === 'o_harness_attendee_1')
   expect(stored.status).toBe('active')
   expect((await sessionState(env.db, event.sessions[0].id)).remaining).toBe(199)
 
@@ -75,7 +74,7 @@ test('reserve a session, see the ticket with its code, and cancel it after the c
   mp.answerModal(true)
   await ticket.waitForText('已取消')
   expect(mp.state.toasts.map((t) => t.title)).toContain('已取消预约')
-  const [cancelled] = (await allDocs<TicketRecord>(env.db, 'tickets')).filter((t) => t._id === stored._id)
+  const [cancelled] = (await allTickets(env.db)).filter((t) => t._id === stored._id)
   expect(cancelled.status).toBe('cancelled')
   expect((await sessionState(env.db, event.sessions[0].id)).remaining).toBe(200)
 

@@ -3,9 +3,8 @@
  * simulator's wallet accepts), wx.openCard the plain code, the card's entry brings the ticket back,
  * and closing the add sheet is not an error.
  */
-import type { TicketRecord } from '../../cloud/src/domain/records'
 import { demoEvent } from '../../scripts/demoEvent'
-import { allDocs } from '../support/adminDb'
+import { allTickets } from '../support/adminDb'
 import type { MiniProgram, PageHandle } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
 
@@ -41,7 +40,7 @@ async function reserveAndOpenTicket(): Promise<PageHandle> {
 
 test('add the ticket to the card pack, open it there, and come back from the card', async () => {
   const page = await reserveAndOpenTicket()
-  const [stored] = (await allDocs<TicketRecord>(env.db, 'tickets')).filter((t) => t._openid === 'o_harness_card')
+  const [stored] = (await allTickets(env.db)).filter((t) => t._openid === 'o_harness_card')
 
   // The person closes the add sheet: nothing is reported, the button stays.
   mp.state.addCardOutcome = 'cancel'
@@ -60,7 +59,7 @@ test('add the ticket to the card pack, open it there, and come back from the car
   const added = mp.state.answersTo('addCard')[1] as { errMsg: string; cardList: { code: string; isSuccess: boolean }[] }
   expect(added.errMsg).toBe('addCard:ok')
   expect(env.wechat?.control.code({ cardId: env.cardId as string, code: stored.code })?.status).toBe('NORMAL')
-  expect((await allDocs<TicketRecord>(env.db, 'tickets')).find((t) => t._id === stored._id)?.card).toMatchObject({ cardId: env.cardId })
+  expect((await allTickets(env.db)).find((t) => t._id === stored._id)?.card).toMatchObject({ cardId: env.cardId })
 
   await page.tap('在卡包中查看')
   expect(mp.state.calledWith('openCard')).toEqual([{ cardList: [{ cardId: env.cardId, code: stored.code }] }])

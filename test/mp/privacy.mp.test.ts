@@ -8,9 +8,8 @@
  */
 import path from 'node:path'
 import { PRIVACY_NOTICE_VERSION } from '../../cloud/src/api/privacy'
-import type { TicketRecord } from '../../cloud/src/domain/records'
 import { demoEvent } from '../../scripts/demoEvent'
-import { allDocs } from '../support/adminDb'
+import { allTickets } from '../support/adminDb'
 import type { HostName, MiniProgram, PageHandle } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
 
@@ -87,7 +86,7 @@ test('WeChat needs the agreement: our popup shows first, its agree button answer
   await form.tap('提交预约')
   await form.waitForText('预约成功')
   expect(reserveCalls(mp).map((call) => call.data.payload.consent)).toEqual([{ noticeVersion: PRIVACY_NOTICE_VERSION }])
-  const [stored] = (await allDocs<TicketRecord>(env.db, 'tickets')).filter((t) => t._openid === openid)
+  const [stored] = (await allTickets(env.db)).filter((t) => t._openid === openid)
   expect(stored.consent?.noticeVersion).toBe(PRIVACY_NOTICE_VERSION)
   expect(new Date(stored.consent?.agreedAt ?? 0).getTime()).toBeGreaterThan(Date.now() - 60_000)
   expect(mp.errors).toEqual([])

@@ -9,7 +9,7 @@ import { DEV_SUBSCRIBE_TEMPLATES } from '../../cloud/local/wechat/devTemplates'
 import type { TicketRecord } from '../../cloud/src/domain/records'
 import { demoEvent } from '../../scripts/demoEvent'
 import { DEV_SUBSCRIBE_TEMPLATES_SETTING } from '../../scripts/devReminders'
-import { allDocs } from '../support/adminDb'
+import { allTickets } from '../support/adminDb'
 import type { MiniProgram, PageHandle } from './harness'
 import { announceTarget, startMiniProgramStack, type MiniProgramStack } from './support'
 
@@ -33,7 +33,7 @@ const actionsOf = (mp: MiniProgram, action: string) =>
   (mp.state.calledWith('cloud.callFunction') as CloudCall[]).filter((call) => call.data.action === action).map((call) => call.data.payload)
 
 const storedTicket = async (openid: string): Promise<TicketRecord> => {
-  const [ticket] = (await allDocs<TicketRecord>(env.db, 'tickets')).filter((t) => t._openid === openid)
+  const [ticket] = (await allTickets(env.db)).filter((t) => t._openid === openid)
   return ticket
 }
 

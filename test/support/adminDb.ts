@@ -3,7 +3,7 @@
  * seeding events and reading back what the functions wrote.
  */
 import { importEvent, parseEventFile, type EventFile } from '../../cloud/src/domain/eventImport'
-import type { ReservationTermsRecord, SeatBlockRecord, SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
+import type { FreeSeatRecord, SessionRecord, TicketRecord } from '../../cloud/src/domain/records'
 import { adminContext, type AdminContext } from '../../scripts/adminDatabase'
 
 export type Db = AdminContext['db']
@@ -28,11 +28,16 @@ export async function allDocs<T>(db: Db, collection: string): Promise<T[]> {
   }
 }
 
-/** Free seats of every session, as stored: the sum of each session's seat blocks. */
+/** Every ticket someone holds or held (the free seats that live in the same collection left out). */
+export async function allTickets(db: Db): Promise<TicketRecord[]> {
+  return (await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')).filter((doc): doc is TicketRecord => doc.status !== 'free')
+}
+
+/** Free seats of every session, as stored: its free-seat documents in `tickets`. */
 export async function remainingSeats(db: Db): Promise<Map<string, number>> {
   const remaining = new Map<string, number>()
-  for (const block of await allDocs<SeatBlockRecord | ReservationTermsRecord>(db, 'seat_blocks')) {
-    if (block.kind === 'seats') remaining.set(block.sessionId, (remaining.get(block.sessionId) ?? 0) + block.remaining)
+  for (const doc of await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')) {
+    if (doc.status === 'free') remaining.set(doc.sessionId, (remaining.get(doc.sessionId) ?? 0) + 1)
   }
   return remaining
 }
@@ -40,7 +45,7 @@ export async function remainingSeats(db: Db): Promise<Map<string, number>> {
 export async function sessionState(db: Db, sessionId: string): Promise<{ capacity: number; remaining: number; active: TicketRecord[] }> {
   const { data } = (await db.collection('sessions').doc(sessionId).get()) as unknown as { data: SessionRecord | SessionRecord[] }
   const session = Array.isArray(data) ? data[0] : data
-  const tickets = await allDocs<TicketRecord>(db, 'tickets')
+  const tickets = await allTickets(db)
   return {
     capacity: session.capacity,
     remaining: (await remainingSeats(db)).get(sessionId) ?? 0,

@@ -14,7 +14,7 @@ function ticket(entryMinutes: number[], status: TicketRecord['status'] = 'active
   const byDay: Record<string, number> = {}
   for (const t of times) byDay[entryDay(t)] = (byDay[entryDay(t)] ?? 0) + 1
   return {
-    _id: 't', code: '1', eventId: 'e', sessionId: 's', _openid: 'o', attendee: { name: '张三', phone: '' }, status, seat: 's#0:1', holds: releasedHolds('t'), requestId: 'r', createdAt: start,
+    _id: 't', code: '1', eventId: 'e', sessionId: 's', _openid: 'o', attendee: { name: '张三', phone: '' }, status, holds: releasedHolds('t'), request: 'k', rateSlot: 'r1', requestId: 'r', createdAt: start,
     ...(times.length ? { entries: { count: times.length, firstAt: times[0], lastAt: times[times.length - 1], byDay } } : {}),
   }
 }

@@ -9,7 +9,8 @@
  *
  * Durability: WAL with synchronous=NORMAL. A commit has been written to the WAL file before it is
  * acknowledged, so killing the process (kill -9) loses nothing acknowledged; only an OS crash or
- * power cut could lose the last commits, which a development emulator can accept.
+ * power cut could lose the last commits, which a development emulator can accept. A temporary
+ * database (':memory:') runs with synchronous=OFF: it is gone with the process anyway.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -128,7 +129,9 @@ export class Storage {
     }
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = NORMAL')
+    // A temporary database dies with the emulator, so it skips the syncs that only survive a crash
+    // of the machine: a checkpoint then costs no fsync.
+    this.db.pragma(this.temporaryDir ? 'synchronous = OFF' : 'synchronous = NORMAL')
     this.cache = new StatementCache(this.db)
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS _collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);

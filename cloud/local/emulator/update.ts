@@ -99,6 +99,35 @@ function validate(doc: Doc, update: Doc): void {
   assertNoConflicts(paths)
 }
 
+/**
+ * The most common update, `$set` of fields through plain objects, done directly: the same result
+ * as mingo's general updater at a fraction of its cost. Anything else (arrays on the way, other
+ * operators) returns false with the document untouched, for mingo. `validate` has run already.
+ */
+function setFieldsDirectly(doc: Doc, modifier: Doc): boolean {
+  const operators = Object.keys(modifier)
+  if (operators.length !== 1 || operators[0] !== '$set' || !isObject(modifier.$set)) return false
+  const fields = Object.entries(modifier.$set)
+  for (const [path] of fields) {
+    let current: unknown = doc
+    for (const segment of path.split('.').slice(0, -1)) {
+      current = (current as Doc)[segment]
+      if (current === undefined) break
+      if (!isObject(current)) return false
+    }
+  }
+  for (const [path, value] of fields) {
+    const segments = path.split('.')
+    let current = doc
+    for (const segment of segments.slice(0, -1)) {
+      if (current[segment] === undefined) current[segment] = {}
+      current = current[segment] as Doc
+    }
+    current[segments[segments.length - 1]] = value
+  }
+  return true
+}
+
 /** Applies an operator update to a copy of `base`; `inserting` enables `$setOnInsert`. */
 export function applyOperators(base: Doc, update: Doc, inserting: boolean): Doc {
   validate(base, update)
@@ -106,7 +135,7 @@ export function applyOperators(base: Doc, update: Doc, inserting: boolean): Doc 
   const { $setOnInsert, ...rest } = update
   const modifier = { ...rest } as Doc
   if (inserting && isObject($setOnInsert)) modifier.$set = { ...(isObject(modifier.$set) ? modifier.$set : {}), ...$setOnInsert }
-  if (Object.keys(modifier).length > 0) {
+  if (Object.keys(modifier).length > 0 && !setFieldsDirectly(doc, modifier)) {
     try {
       mingoUpdate(doc, modifier as Modifier, undefined, undefined, { cloneMode: 'deep' })
     } catch (err) {

@@ -9,7 +9,8 @@ import type { CallContext } from '../shared/handler'
 import { enqueueInTransaction, jobRecord } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { consumeRateLimit, perMinute } from './rateLimit'
-import { COLLECTIONS, type CheckinRecord, type EntryPolicy, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { COLLECTIONS, type CheckinRecord, type EntryPolicy, type EventRecord, type FreeSeatRecord, type SessionRecord, type TicketRecord } from './records'
+import { ticketsOnly } from './seats'
 import { requireOpenid } from './reserve'
 import { requireStaff, worksAt, type StaffScope } from './roles'
 import { isWellFormedTicketCode } from './ticketCode'
@@ -176,7 +177,7 @@ export async function scanTicket(ctx: CallContext, payload: unknown): Promise<Sc
   const [scope, earlier, [ticket]] = await Promise.all([
     requireStaff(ctx),
     getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, id),
-    isWellFormedTicketCode(code) ? findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }) : Promise.resolve([]),
+    isWellFormedTicketCode(code) ? findMany<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }).then(ticketsOnly) : Promise.resolve([]),
   ])
   const scan: ScanContext = { scope, nonce, gate, id }
   const sessionOf = (record: CheckinRecord) => (record.sessionId ? getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, record.sessionId) : Promise.resolve(null))

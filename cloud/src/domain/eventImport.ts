@@ -3,11 +3,10 @@ import * as v from 'valibot'
 import { jobRecord } from '../outbox/jobs'
 import { enqueue } from '../outbox/worker'
 import { seatBlocksPerSession } from '../shared/config'
-import { findAll, findMany, getDoc, updateWhere } from '../shared/db'
+import { findAll, findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
 import type { CallContext } from '../shared/handler'
-import { releasedHolds } from './holds'
-import { COLLECTIONS, type EventRecord, type SeatBlockRecord, type SessionRecord, type TicketRecord } from './records'
-import { blockCount, blockId, newBlocks, splitCapacity, termsOf } from './seatBlocks'
+import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type TicketRecord } from './records'
+import { addFreeSeats, addFreeSeatsInTransaction, blockCount, newFreeSeats, readTerms, termsOf } from './seats'
 import { withTransaction, type Transaction } from './transaction'
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "_" or "-", at most 48'))
@@ -119,71 +118,75 @@ async function queueCardUpdates(ctx: Pick<CallContext, 'db' | 'now'>, sessionId:
 
 type Db = Pick<CallContext, 'db' | 'now'>
 
-async function createSession(ctx: Db, sessionId: string, fields: Omit<SessionRecord, '_id' | 'seatBlocks'>): Promise<void> {
-  const blocks = newBlocks(sessionId, fields.capacity, blockCount(fields.capacity, seatBlocksPerSession()))
-  // Blocks first and the session after: a run cut short leaves nothing reservable (no terms yet),
-  // and the next import finds no session and writes the blocks again.
-  await Promise.all(blocks.map(({ _id, ...block }) => ctx.db.collection(COLLECTIONS.seatBlocks).doc(_id).set({ data: block })))
-  await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: sessionId, ...fields, seatBlocks: blocks.length } })
+/** The version of the terms a session's first seats are told of. */
+const FIRST_TERMS_VERSION = 1
+
+async function createSession(ctx: Db, sessionId: string, fields: Omit<SessionRecord, '_id'>): Promise<void> {
+  // Seats first and the session after: a run cut short leaves nothing reservable (no terms yet),
+  // and the next import finds no session, drops the seats it left and writes them again.
+  await removeWhere(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'free' })
+  await addFreeSeats(ctx, newFreeSeats({ _id: sessionId, eventId: fields.eventId }, fields.capacity, FIRST_TERMS_VERSION, blockCount(fields.capacity, seatBlocksPerSession())))
+  await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: sessionId, ...fields } })
+}
+
+/** Up to `wanted` free seats of a session, paging past the 1000 one read returns. */
+async function someFreeSeats(ctx: Db, sessionId: string, wanted: number): Promise<FreeSeatRecord[]> {
+  const _ = ctx.db.command
+  const out: FreeSeatRecord[] = []
+  while (out.length < wanted) {
+    const where = out.length === 0 ? { sessionId, status: 'free' } : { sessionId, status: 'free', _id: _.gt(out[out.length - 1]._id) }
+    const page = await findMany<FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, where, { orderBy: ['_id', 'asc'], limit: Math.min(1000, wanted - out.length) })
+    out.push(...page)
+    if (page.length === 0) break
+  }
+  return out
 }
 
 /**
- * What takes the label a reservation that read a block before this change would try next, so
- * that reservation fails its commit and reads again: a capacity taken away is never sold by
- * someone who saw it a moment earlier. Not a ticket: no session, owner or status.
- */
-function seatMark(block: SeatBlockRecord): Record<string, unknown> {
-  const markId = `mark:${block._id}:${block.taken + 1}`
-  return { _id: markId, kind: 'seat-mark', seat: `${block._id}:${block.taken + 1}`, code: markId, holds: releasedHolds(markId) }
-}
-
-/**
- * A capacity change, in one transaction over the session and all its blocks: more seats are
- * spread over the blocks; fewer are taken from the free seats of the fullest blocks, each of them
- * marked; below the tickets already issued is refused.
+ * A capacity change, in one transaction with the session: more seats are added as free seats;
+ * fewer are taken from the free ones (a reservation taking one of them at the same moment makes
+ * the transaction start over); below the tickets already issued is refused.
  */
 async function changeCapacity(ctx: Db, sessionId: string, capacity: number): Promise<void> {
-  const _ = ctx.db.command
   await withTransaction(ctx.db, async (tx: Transaction) => {
     const session = (await tx.collection(COLLECTIONS.sessions).doc(sessionId).get()).data as SessionRecord | null
     if (!session) throw new Error(`session ${sessionId} vanished during the import`)
-    const blocks: SeatBlockRecord[] = []
-    for (let k = 0; k < session.seatBlocks; k += 1) {
-      const block = (await tx.collection(COLLECTIONS.seatBlocks).doc(blockId(sessionId, k)).get()).data as SeatBlockRecord | null
-      if (!block) throw new Error(`session ${sessionId} is missing seat block ${k}`)
-      blocks.push({ ...block, _id: blockId(sessionId, k) })
-    }
-    const issued = blocks.reduce((sum, block) => sum + block.capacity - block.remaining, 0)
-    if (capacity < issued) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${issued} tickets already issued`])
+    const terms = (await tx.collection(COLLECTIONS.reservationTerms).doc(sessionId).get()).data as ReservationTermsRecord | null
     const delta = capacity - session.capacity
-    // A session created small and then enlarged gets the blocks a new one of its size would have,
-    // holding the added seats; otherwise the added seats are spread over the blocks it has.
-    const grown = delta > 0 ? Math.min(delta, Math.max(0, blockCount(capacity, seatBlocksPerSession()) - blocks.length)) : 0
-    if (grown > 0) {
-      for (const { _id: newId, ...block } of newBlocks(sessionId, delta, grown, blocks.length)) await tx.collection(COLLECTIONS.seatBlocks).doc(newId).set({ data: block })
-    } else if (delta > 0) {
-      const added = splitCapacity(delta, blocks.length)
-      for (const [k, block] of blocks.entries()) {
-        if (added[k] > 0) await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(added[k]), remaining: _.inc(added[k]) } })
-      }
+    if (delta > 0) await addFreeSeatsInTransaction(tx, newFreeSeats({ _id: sessionId, eventId: session.eventId }, delta, terms?.version ?? FIRST_TERMS_VERSION, blockCount(capacity, seatBlocksPerSession())))
+    if (delta < 0) {
+      const free = await someFreeSeats(ctx, sessionId, -delta)
+      if (free.length < -delta) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${session.capacity - free.length} tickets already issued`])
+      for (const seat of free) await tx.collection(COLLECTIONS.tickets).doc(seat._id).remove()
     }
-    let toRemove = -delta
-    for (const block of [...blocks].sort((x, y) => y.remaining - x.remaining)) {
-      if (toRemove <= 0) break
-      const removed = Math.min(toRemove, block.remaining)
-      if (removed === 0) continue
-      toRemove -= removed
-      await tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { capacity: _.inc(-removed), remaining: _.inc(-removed), taken: _.inc(1) } })
-      await tx.collection(COLLECTIONS.tickets).add({ data: seatMark(block) })
-    }
-    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, seatBlocks: blocks.length + grown, updatedAt: ctx.now() } })
+    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, updatedAt: ctx.now() } })
   })
+}
+
+/** Terms compared by content: key order and Date objects against their stored form do not count. */
+function sameTerms(a: ReservationTermsRecord, b: ReservationTermsRecord): boolean {
+  const canonical = (terms: unknown) =>
+    JSON.stringify(terms, (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([x], [y]) => (x < y ? -1 : 1))) : value))
+  return canonical({ event: a.event, session: a.session }) === canonical({ event: b.event, session: b.session })
+}
+
+/**
+ * Writes the session's copy of the terms when it changed, under the next version, then tells
+ * the free seats: from then on a reservation decided on the earlier terms cannot take one.
+ */
+async function writeTerms(ctx: Db, event: EventRecord, session: Omit<SessionRecord, 'updatedAt' | 'capacity'>): Promise<void> {
+  const stored = await readTerms(ctx, session._id)
+  const next = termsOf(event, session, stored ? stored.version + 1 : FIRST_TERMS_VERSION)
+  if (stored && sameTerms(stored, next)) return
+  const { _id: termsKey, ...terms } = next
+  await ctx.db.collection(COLLECTIONS.reservationTerms).doc(termsKey).set({ data: terms })
+  if (stored) await updateWhere(ctx.db, COLLECTIONS.tickets, { sessionId: session._id, status: 'free', termsVersion: ctx.db.command.lt(next.version) }, { termsVersion: next.version })
 }
 
 /**
  * Creates or updates an event and its sessions, and each session's copy of the reservation terms.
- * A capacity change moves the seat blocks inside a transaction, so reservations racing the import
- * are never lost or oversold; a capacity below the tickets already issued is refused.
+ * A capacity change adds or removes free seats inside a transaction, so reservations racing the
+ * import are never lost or oversold; a capacity below the tickets already issued is refused.
  */
 export async function importEvent(ctx: Db, file: EventFile): Promise<ImportReport> {
   const now = ctx.now()
@@ -235,8 +238,7 @@ export async function importEvent(ctx: Db, file: EventFile): Promise<ImportRepor
       if (movedOrRelocated(existing, fields)) report.cardUpdates += await queueCardUpdates(ctx, session.id, fields, now)
     }
     // Last: with its terms in place the session can be reserved, by the terms as they are now.
-    const { _id: termsKey, ...terms } = termsOf(event, { _id: session.id, ...fields })
-    await ctx.db.collection(COLLECTIONS.seatBlocks).doc(termsKey).set({ data: terms })
+    await writeTerms(ctx, event, { _id: session.id, ...fields })
   }
   const stored = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: file.id }, { limit: 1000 })
   report.untouched = stored.map((s) => s._id).filter((sid) => !file.sessions.some((s) => s.id === sid))

@@ -3,7 +3,8 @@ import type { ExportFile } from '../api/models'
 import { EXPORT_TEXT } from '../i18n/zh-CN'
 import { findAll } from '../shared/db'
 import type { CallContext } from '../shared/handler'
-import { COLLECTIONS, type CheckinRecord, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { COLLECTIONS, type CheckinRecord, type EventRecord, type FreeSeatRecord, type SessionRecord, type TicketRecord } from './records'
+import { ticketsOnly } from './seats'
 
 type Cell = string | number | null | undefined
 
@@ -48,7 +49,7 @@ export interface EventExport {
 export async function exportEvent(ctx: Pick<CallContext, 'db' | 'now'>, event: EventRecord, options: ExportOptions): Promise<EventExport> {
   const [sessions, tickets, scans] = await Promise.all([
     findAll<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: event._id }, ['startsAt', 'asc']),
-    findAll<TicketRecord>(ctx.db, COLLECTIONS.tickets, { eventId: event._id }, ['createdAt', 'asc']),
+    findAll<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { eventId: event._id }, ['createdAt', 'asc']).then(ticketsOnly),
     findAll<CheckinRecord>(ctx.db, COLLECTIONS.checkins, { eventId: event._id }, ['at', 'asc']),
   ])
   const sessionName = (id: string | undefined) => sessions.find((s) => s._id === id)?.name ?? ''

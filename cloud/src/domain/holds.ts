@@ -74,11 +74,14 @@ export function releasedHolds(ticketId: string): TicketHolds {
   return { personEvent: released, personSession: released, idEvent: released, idSession: released }
 }
 
+/** Whether a hold counts against anything: the ID-number holds of a ticket without one name only the ticket. */
+const counts = (kind: HoldKind, scope: HoldScope) => Boolean(scope.idHash) || kind === 'personEvent' || kind === 'personSession'
+
 /** A query for every ticket holding any slot this reservation could take. */
-export function holdersQuery(_: CallContext['db']['command'], scope: HoldScope, ticketId: string): Record<string, unknown> {
+export function holdersQuery(_: CallContext['db']['command'], scope: HoldScope): Record<string, unknown> {
   return _.or(
-    HOLD_KINDS.map((kind) => ({
-      [`holds.${kind}`]: _.in(Array.from({ length: slotsOf(kind, scope) }, (__, i) => holdValue(kind, scope, i + 1, ticketId))),
+    HOLD_KINDS.filter((kind) => counts(kind, scope)).map((kind) => ({
+      [`holds.${kind}`]: _.in(Array.from({ length: slotsOf(kind, scope) }, (__, i) => holdValue(kind, scope, i + 1, ''))),
     })),
   ) as unknown as Record<string, unknown>
 }
@@ -91,11 +94,11 @@ export interface SlotChoice {
 }
 
 /** Picks the lowest free slot of every hold, given the holds the other tickets have. */
-export function chooseSlots(scope: HoldScope, taken: Array<Partial<TicketHolds>>, ticketId: string): SlotChoice {
+export function chooseSlots(scope: HoldScope, taken: Array<Partial<TicketHolds>>): SlotChoice {
   const slots = { ...FIRST_SLOTS }
-  for (const kind of HOLD_KINDS) {
+  for (const kind of HOLD_KINDS.filter((k) => counts(k, scope))) {
     const held = new Set(taken.map((holds) => holds[kind]))
-    const free = Array.from({ length: slotsOf(kind, scope) }, (_, i) => i + 1).find((k) => !held.has(holdValue(kind, scope, k, ticketId)))
+    const free = Array.from({ length: slotsOf(kind, scope) }, (_, i) => i + 1).find((k) => !held.has(holdValue(kind, scope, k, '')))
     if (free === undefined) return { slots: null, full: kind }
     slots[kind] = free
   }

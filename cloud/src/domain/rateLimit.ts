@@ -89,11 +89,27 @@ export async function clearWindow(ctx: Ctx, window: RateWindow, at: Date): Promi
   await removeWhere(ctx.db, COLLECTIONS.rateLimits, { _id: windowDoc(window, at).id })
 }
 
+/**
+ * The `k`-th reservation a person makes in a minute, as a value the ticket holds under a unique
+ * index (`rate_slot_unique`): the write that makes the ticket also counts it, with no counter
+ * document of its own. Refusals, which make no ticket, are counted in the minute's window
+ * instead (`reserveRefusalAllowance`).
+ */
+export function rateSlot(openid: string, now: Date, k: number): string {
+  return `${windowDoc(perMinute('reserve', openid), now).id}:${k}`
+}
+
+/** Every rate slot of the person's minute, up to `limit`. */
+export function rateSlotsOfMinute(openid: string, now: Date, limit: number): string[] {
+  return Array.from({ length: limit }, (_, i) => rateSlot(openid, now, i + 1))
+}
+
+export const rateLimited = (scope: string, limit: number): DomainError =>
+  new DomainError('RATE_LIMITED', `${scope}: more than ${limit} calls in this window by one caller`, undefined, true)
+
 /** Counts one call and refuses with RATE_LIMITED past `limit` in the window. */
 export async function consumeRateLimit(ctx: Ctx, window: RateWindow, limit: number, likely: LikelyWindow = 'existing'): Promise<void> {
-  if (!(await takeFromWindow(ctx, window, limit, likely))) {
-    throw new DomainError('RATE_LIMITED', `${window.scope}: more than ${limit} calls in this window by one caller`, undefined, true)
-  }
+  if (limit <= 0 || !(await takeFromWindow(ctx, window, limit, likely))) throw rateLimited(window.scope, limit)
 }
 
 /**

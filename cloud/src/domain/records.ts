@@ -5,11 +5,8 @@ export const COLLECTIONS = {
   events: 'events',
   sessions: 'sessions',
   tickets: 'tickets',
-  /**
-   * What a reservation reads and writes besides its ticket: per session, the seats split over a
-   * few block documents (`<session>#<k>`) and one copy of the terms it is checked against (`<session>#terms`).
-   */
-  seatBlocks: 'seat_blocks',
+  /** Per session (same id), the copy of the terms a reservation is checked against and shows. */
+  reservationTerms: 'reservation_terms',
   rateLimits: 'rate_limits',
   /** Reservations refused because their ID number is held elsewhere: for the organizer, masked. */
   idRefusals: 'id_refusals',
@@ -56,39 +53,47 @@ export interface SessionRecord {
   startsAt: Date
   endsAt: Date
   capacity: number
-  /** How many seat blocks the capacity is spread over (fixed when the session is created). */
-  seatBlocks: number
   updatedAt: Date
   /** When retention erased the personal data of this session's tickets. */
   personalDataErasedAt?: Date
 }
 
-/** A session with its free seats: the sum of its seat blocks' `remaining`, read with them. */
+/** A session with its free seats: how many free-seat documents it has, counted with one query. */
 export type SessionWithSeats = SessionRecord & { remaining: number }
-
-/**
- * One block of a session's seats. Its own document, so reservations on a busy session lock
- * different documents instead of queueing on one. `taken` only grows: each reservation takes the
- * label `<block id>:<taken + 1>` with its ticket (unique on tickets), so two reservations that
- * read the same block state cannot both commit on it.
- */
-export interface SeatBlockRecord {
-  _id: string
-  sessionId: string
-  kind: 'seats'
-  block: number
-  capacity: number
-  remaining: number
-  taken: number
-}
 
 /** What reserve checks and shows, copied from the event and session by every import. */
 export interface ReservationTermsRecord {
+  /** The session's id. */
   _id: string
   sessionId: string
-  kind: 'terms'
+  /**
+   * Grows whenever the copy changes. Every free seat carries the version it was last told of, and
+   * a reservation takes a seat only when the terms it decided on are at least that new: terms an
+   * instance kept from earlier can never sell a seat after the organizer changed them.
+   */
+  version: number
   event: Pick<EventRecord, '_id' | 'title' | 'venue' | 'reservationOpensAt' | 'reservationClosesAt' | 'limits' | 'idNumber' | 'published'>
   session: Pick<SessionRecord, '_id' | 'eventId' | 'name' | 'place' | 'startsAt' | 'endsAt'>
+}
+
+/**
+ * One free seat of a session, stored in `tickets`: a reservation turns it into the ticket with
+ * one conditional update (status `free` → `active`), so a seat and its ticket are one document
+ * and capacity = free seats + active tickets holds at every instant without a transaction. Its
+ * code is drawn when the seat is made; its unique fields hold values naming only itself.
+ */
+export interface FreeSeatRecord {
+  _id: string
+  status: 'free'
+  eventId: string
+  sessionId: string
+  /** Which of the session's seat blocks it is in: each instance keeps to one, so instances serving at once rarely want the same seat. */
+  block: number
+  code: string
+  request: string
+  rateSlot: string
+  holds: TicketHolds
+  termsVersion: number
 }
 
 /**
@@ -115,9 +120,14 @@ export interface TicketRecord {
   _openid: string
   attendee: { name: string; phone: string; idType?: string; idHash?: string }
   status: TicketStatus
-  /** The seat label `<seat block id>:<n>` taken with the ticket; unique. */
-  seat: string
+  /** The block and terms version of the free seat it was made from (absent on the unguarded control path's tickets). */
+  block?: number
+  termsVersion?: number
   holds: TicketHolds
+  /** Who asked and their request id, hashed (`requestKeyFor`); unique, so a retried request finds its ticket. */
+  request: string
+  /** Which of the person's reservations in that minute this was (`rateSlot`); unique, so it counts against the per-minute limit. */
+  rateSlot: string
   requestId: string
   /** The privacy notice the person agreed to, and when (absent on tickets from before consent existed). */
   consent?: { noticeVersion: string; agreedAt: Date }

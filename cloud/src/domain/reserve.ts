@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto'
 import type { TicketView } from '../api/models'
 import { reservePayloadSchema, validate, type ReservePayload } from '../api/validation'
-import { reservationConfig, type ReservationConfig } from '../shared/config'
-import { findMany, getDoc } from '../shared/db'
-import { DomainError, duplicateIndexOf, isTransactionConflict } from '../shared/errors'
+import { reservationConfig, seatBlocksPerSession, type ReservationConfig } from '../shared/config'
+import { findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
+import { DomainError, duplicateIndexOf } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { chooseSlots, FIRST_SLOTS, holdKindOfIndex, holdersQuery, holdsFor, limitReached, type HoldScope, type HoldSlots } from './holds'
 import { hashIdNumber } from './idHash'
 import { checkIdRefusalAllowance, refuseIdNumber } from './idNumbers'
-import { consumeRateLimit, perMinute } from './rateLimit'
-import { COLLECTIONS, type EventRecord, type ReservationTermsRecord, type SeatBlockRecord, type SessionRecord, type TicketRecord } from './records'
-import { readSeatState, type SeatState } from './seatBlocks'
+import { consumeRateLimit, perMinute, rateLimited, rateSlot, rateSlotsOfMinute } from './rateLimit'
+import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type TicketRecord } from './records'
+import { newTicketId, readFreeSeats, readTerms } from './seats'
 import { generateTicketCode } from './ticketCode'
-import { startTransaction, type OpenTransaction } from './transaction'
 import { ticketView } from './views'
 
 export function requireOpenid(ctx: CallContext): string {
@@ -21,10 +20,10 @@ export function requireOpenid(ctx: CallContext): string {
 }
 
 /**
- * The ticket id is derived from who asked and their request id, so a retried request (a lost
- * answer, a double tap, a crash half-way) lands on the same ticket instead of a second one.
+ * Who asked and their request id, hashed: unique on tickets, so a retried request (a lost answer,
+ * a double tap, a crash half-way) finds its ticket instead of making a second one.
  */
-export function ticketIdFor(openid: string, requestId: string): string {
+export function requestKeyFor(openid: string, requestId: string): string {
   return `t${createHash('sha256').update(`${openid}\n${requestId}`).digest('hex').slice(0, 31)}`
 }
 
@@ -49,66 +48,63 @@ function attendeeRecord(event: TermsEvent, input: ReservePayload, config: Reserv
 }
 
 /*
- * An instance that has just seen a session sold out skips opening a transaction for it for a
- * moment: in a rush, most callers after the last seat get SOLD_OUT from one round trip of two
- * reads. Only the path is chosen by this; the answer always comes from what the database says.
+ * An instance that has just seen a session sold out reads its free seats with the request's own
+ * ticket for a moment: in a rush, most callers after the last seat get SOLD_OUT from one round
+ * trip. Only the path is chosen by this; the answer always comes from what the database says.
  */
 const SOLD_OUT_HINT_MS = 2000
 const soldOutSeenAt = new Map<string, number>()
 const seemsSoldOut = (sessionId: string) => Date.now() - (soldOutSeenAt.get(sessionId) ?? -Infinity) < SOLD_OUT_HINT_MS
 
-/** Tries per reservation when its block was taken by another at the same instant; each waits a little longer. */
+/** Tries per reservation when its seat was taken by another at the same instant; each waits a little longer. */
 const ATTEMPTS = 40
 const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * 2 ** Math.min(tries, 6)))
 
-/** A reason to start over from a fresh read: another reservation got the block or the label first. */
+/** Free seats an instance reads at once and keeps for its next reservations of the session. */
+const POOL = 16
+
+/** A reason to start over from a fresh read: another reservation got the seat first, or the terms changed. */
 class StaleRead extends Error {}
+
+/*
+ * What an instance keeps per session between calls: the terms it last read, its "home" seat block
+ * and a few free seats read from it. Instances serve one call at a time, so after a lost race or
+ * two each has a block of its own and they stop wanting the same seats. Nothing here decides an
+ * answer on its own: a seat is taken by a conditional update that fails when the seat is gone or
+ * the terms changed since, and a refusal by kept terms is checked again on fresh ones.
+ */
+interface SessionView {
+  /** Null until read (or after kept terms refused: they are read again before refusing). */
+  terms: ReservationTermsRecord | null
+  home: number | null
+  seats: FreeSeatRecord[]
+}
+const kept = new Map<string, SessionView>()
 
 interface Attempt {
   ctx: CallContext
   input: ReservePayload
   config: ReservationConfig
   openid: string
-  ticketId: string
-  /** Blocks that lost a race in this call, tried last next time. */
-  busy: Set<string>
+  request: string
   slots: HoldSlots
-  code: string
-  rateTaken: boolean
+  /** Which of the person's reservations this minute the ticket would be (1 unless a retry found it taken). */
+  rateK: number
   allowanceChecked: boolean
   /** Whether this call has looked for the request's ticket already (a refusal must not hide it). */
   lookedForTicket: boolean
-}
-
-/*
- * Each instance keeps to one block of a session (its "home") while it has seats and no other
- * instance wins races on it; on a lost race it moves to another at random. Instances serve one
- * call at a time, so after a few moves concurrent reservations land on different blocks and
- * stop colliding at all.
- */
-const homeBlock = new Map<string, string>()
-
-function pickBlock(sessionId: string, blocks: SeatBlockRecord[], busy: Set<string>): SeatBlockRecord | null {
-  const open = blocks.filter((block) => block.remaining > 0)
-  const home = open.find((block) => block._id === homeBlock.get(sessionId) && !busy.has(block._id))
-  if (home) return home
-  const calm = open.filter((block) => !busy.has(block._id))
-  const pool = calm.length > 0 ? calm : open
-  const chosen = pool.length === 0 ? null : pool[Math.floor(Math.random() * pool.length)]
-  if (chosen) homeBlock.set(sessionId, chosen._id)
-  return chosen
+  /** Whether this call has read the terms itself (kept ones may refuse only after that). */
+  readTerms: boolean
 }
 
 /** The answer to a request that already has its ticket (a retry, a double tap), or null. */
 async function existingAnswer(a: Attempt, terms: ReservationTermsRecord | null): Promise<TicketView | null> {
   a.lookedForTicket = true
-  const ticket = await getDoc<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, a.ticketId)
+  const [ticket] = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, { request: a.request }, { limit: 1 })
   if (!ticket) return null
   if (terms && terms.session._id === ticket.sessionId) return ticketView(ticket, terms.session, terms.event, a.openid, a.ctx.now())
   return viewOf(a.ctx, ticket, a.openid)
 }
-
-const rollback = (tx: OpenTransaction | null) => void tx?.rollback().catch(() => undefined)
 
 /**
  * The refusals decided by the terms alone, before anything is written: unknown or unpublished
@@ -120,20 +116,22 @@ function checkTerms(a: Attempt, terms: ReservationTermsRecord | null): { terms: 
   return { terms, attendee: attendeeRecord(terms.event, a.input, a.config) }
 }
 
-/** The ticket this attempt would write on `seat`, and whom its holds count against. */
-function draftTicket(a: Attempt, terms: ReservationTermsRecord, attendee: TicketRecord['attendee'], seat: string): { ticket: TicketRecord; scope: HoldScope } {
+/** The ticket this attempt would make of `seat`, and whom its holds count against. */
+function draftTicket(a: Attempt, terms: ReservationTermsRecord, attendee: TicketRecord['attendee'], seat: Pick<FreeSeatRecord, '_id' | 'code' | 'termsVersion'>): { ticket: TicketRecord; scope: HoldScope } {
   const scope: HoldScope = { eventId: terms.event._id, sessionId: terms.session._id, openid: a.openid, idHash: attendee.idHash, limits: terms.event.limits }
   const now = a.ctx.now()
   const ticket: TicketRecord = {
-    _id: a.ticketId,
-    code: a.code,
+    _id: seat._id,
+    code: seat.code,
     eventId: terms.event._id,
     sessionId: terms.session._id,
     _openid: a.openid,
     attendee,
     status: 'active',
-    seat,
-    holds: holdsFor(scope, a.slots, a.ticketId),
+    termsVersion: seat.termsVersion,
+    holds: holdsFor(scope, a.slots, seat._id),
+    request: a.request,
+    rateSlot: rateSlot(a.openid, now, a.rateK),
     requestId: a.input.requestId,
     consent: { noticeVersion: a.input.consent.noticeVersion, agreedAt: now },
     createdAt: now,
@@ -143,110 +141,177 @@ function draftTicket(a: Attempt, terms: ReservationTermsRecord, attendee: Ticket
 }
 
 /**
- * One try: the seat block's decrement and the ticket commit together or not at all, so
- * capacity = remaining + active tickets at every instant. The ticket's unique fields are the
- * guards: its id (this request), its seat label (this block state), its holds (per-person limits).
+ * Fills the view: the terms when not kept, and a few free seats of the home block (of any block
+ * when it has none left, the block of one of them becoming home). After a sold-out answer a
+ * moment ago, the request's own ticket is looked for in the same round trip.
  */
-async function tryOnce(a: Attempt, hinted: boolean): Promise<TicketView> {
-  const { ctx } = a
-  const _ = ctx.db.command
-  // Whatever ends this try before the commit rolls the transaction back (it holds no write then,
-  // or writes that must not land).
-  let tx: OpenTransaction | null = null
-  try {
-    let state: SeatState
-    if (hinted) {
-      const [read, answer] = await Promise.all([readSeatState(ctx, a.input.sessionId), existingAnswer(a, null)])
-      if (answer) return answer
-      state = read
-    } else {
-      const [read, started] = await Promise.allSettled([readSeatState(ctx, a.input.sessionId), startTransaction(ctx.db)])
-      if (started.status === 'fulfilled') tx = started.value
-      if (read.status === 'rejected') throw read.reason
-      if (started.status === 'rejected') throw started.reason
-      state = read.value
-    }
-    const { terms, attendee } = checkTerms(a, state.terms)
-    const block = pickBlock(a.input.sessionId, state.blocks, a.busy)
-    if (!block) {
-      soldOutSeenAt.set(a.input.sessionId, Date.now())
-      throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
-    }
-    soldOutSeenAt.delete(a.input.sessionId)
-    tx ??= await startTransaction(ctx.db)
+async function refill(a: Attempt, view: SessionView): Promise<TicketView | null> {
+  const { ctx, input } = a
+  const hinted = seemsSoldOut(input.sessionId)
+  const readTermsNow = view.terms === null
+  const [terms, slice, answer] = await Promise.all([
+    readTermsNow ? readTerms(ctx, input.sessionId) : Promise.resolve(view.terms),
+    readFreeSeats(ctx, input.sessionId, POOL, hinted ? undefined : (view.home ?? Math.floor(Math.random() * seatBlocksPerSession()))),
+    hinted ? existingAnswer(a, null) : Promise.resolve(null),
+  ])
+  const seats = slice.length > 0 || hinted ? slice : await readFreeSeats(ctx, input.sessionId, POOL)
+  view.seats = seats
+  view.home = seats.length > 0 ? seats[Math.floor(Math.random() * seats.length)].block : null
+  if (seats.some((seat) => seat.termsVersion > (terms?.version ?? Infinity))) {
+    // The seats were told of terms newer than the ones kept.
+    view.terms = await readTerms(ctx, input.sessionId)
+    a.readTerms = true
+  } else {
+    view.terms = terms
+    a.readTerms ||= readTermsNow
+  }
+  return answer
+}
 
-    const { ticket, scope } = draftTicket(a, terms, attendee, `${block._id}:${block.taken + 1}`)
-    try {
-      // The caller's own limits first: the per-minute count, and for an ID number, today's refusals.
-      await Promise.all([
-        tx.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { remaining: _.inc(-1), taken: _.inc(1) } }),
-        a.rateTaken ? Promise.resolve() : consumeRateLimit(ctx, perMinute('reserve', a.openid), a.config.reservePerMinute, 'new').then(() => void (a.rateTaken = true)),
-        attendee.idHash && !a.allowanceChecked ? checkIdRefusalAllowance(ctx, terms.event._id, a.openid, a.config).then(() => void (a.allowanceChecked = true)) : Promise.resolve(),
-      ])
-      await tx.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
-      await tx.commit()
-      tx = null
-    } catch (err) {
-      // Let go of the block at once: what follows may take another round trip.
-      rollback(tx)
-      tx = null
-      if (isTransactionConflict(err)) {
-        a.busy.add(block._id)
-        throw new StaleRead()
-      }
-      const index = duplicateIndexOf(err)
-      if (index === '_id_') {
-        const answer = await existingAnswer(a, terms)
-        if (answer) return answer
-        throw new StaleRead()
-      }
-      if (index === 'seat_unique') {
-        a.busy.add(block._id)
-        throw new StaleRead()
-      }
-      if (index === 'code_unique') {
-        a.code = generateTicketCode()
-        throw new StaleRead()
-      }
-      if (index !== null && holdKindOfIndex(index)) {
-        await rechooseSlots(a, scope, terms, attendee)
-        throw new StaleRead()
-      }
-      throw err
-    }
-    return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
-  } finally {
-    rollback(tx)
+/** The seat fields a reservation writes: the free seat becomes this ticket. */
+function takenSeat(ticket: TicketRecord, _: CallContext['db']['command']): Record<string, unknown> {
+  return {
+    status: 'active',
+    _openid: ticket._openid,
+    attendee: _.set(ticket.attendee),
+    holds: _.set(ticket.holds),
+    request: ticket.request,
+    rateSlot: ticket.rateSlot,
+    requestId: ticket.requestId,
+    consent: _.set(ticket.consent),
+    createdAt: ticket.createdAt,
+    card: null,
   }
 }
 
 /**
+ * One try: one conditional update turns a free seat into the ticket, so capacity = free seats +
+ * active tickets at every instant. The condition (still free, terms not newer than the ones
+ * decided on) and the ticket's unique fields are the guards: its request (this request), its
+ * holds (per-person limits).
+ */
+async function tryOnce(a: Attempt): Promise<TicketView> {
+  const { ctx, input } = a
+  const _ = ctx.db.command
+  const view = kept.get(input.sessionId) ?? { terms: null, home: null, seats: [] }
+  kept.set(input.sessionId, view)
+  if (view.seats.length === 0 || view.terms === null) {
+    const answer = await refill(a, view)
+    if (answer) return answer
+  }
+  let decided: ReturnType<typeof checkTerms>
+  try {
+    decided = checkTerms(a, view.terms)
+  } catch (err) {
+    // Terms kept from an earlier call refuse only once a fresh read agrees.
+    if (a.readTerms) throw err
+    view.terms = null
+    throw new StaleRead()
+  }
+  const { terms, attendee } = decided
+  if (view.seats.length === 0) {
+    soldOutSeenAt.set(input.sessionId, Date.now())
+    throw new DomainError('SOLD_OUT', `session ${input.sessionId} has no seats left`)
+  }
+  soldOutSeenAt.delete(input.sessionId)
+  const seat = view.seats.splice(Math.floor(Math.random() * view.seats.length), 1)[0]
+
+  // For an ID number, today's refusals first: a caller out of them learns nothing more.
+  if (attendee.idHash && !a.allowanceChecked) {
+    await checkIdRefusalAllowance(ctx, terms.event._id, a.openid, a.config)
+    a.allowanceChecked = true
+  }
+
+  const { ticket, scope } = draftTicket(a, terms, attendee, seat)
+  let updated: number
+  try {
+    updated = await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: seat._id, status: 'free', termsVersion: _.lte(terms.version) }, takenSeat(ticket, _))
+  } catch (err) {
+    // Refused by a unique field: the seat stayed free, for this instance's next reservation.
+    const index = duplicateIndexOf(err)
+    if (index !== null) view.seats.push(seat)
+    if (index === 'request_unique') {
+      const answer = await existingAnswer(a, terms)
+      if (answer) return answer
+      throw new StaleRead()
+    }
+    if (index === 'rate_slot_unique') {
+      await rechooseRateSlot(a)
+      throw new StaleRead()
+    }
+    if (index !== null && holdKindOfIndex(index)) {
+      await rechooseSlots(a, scope, terms, attendee)
+      throw new StaleRead()
+    }
+    throw err
+  }
+  if (updated === 0) {
+    // Taken by another instance (this block is someone else's too: move), removed by an import,
+    // or told of newer terms (the next seats read show it): read seats again.
+    view.seats = []
+    view.home = null
+    throw new StaleRead()
+  }
+  return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
+}
+
+/** This minute's rate slots already held by the person's tickets. */
+async function takenRateSlots(a: Attempt): Promise<Set<string>> {
+  const slots = rateSlotsOfMinute(a.openid, a.ctx.now(), a.config.reservePerMinute)
+  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, { rateSlot: a.ctx.db.command.in(slots) }, { limit: slots.length })
+  return new Set(holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.rateSlot))
+}
+
+/** The rate slot tried was taken by another of the person's reservations this minute: the next free one, or RATE_LIMITED. */
+async function rechooseRateSlot(a: Attempt): Promise<void> {
+  const taken = await takenRateSlots(a)
+  const now = a.ctx.now()
+  const free = Array.from({ length: a.config.reservePerMinute }, (_, i) => i + 1).find((k) => !taken.has(rateSlot(a.openid, now, k)))
+  if (free === undefined) throw rateLimited('reserve', a.config.reservePerMinute)
+  a.rateK = free
+}
+
+/**
+ * A refusal makes no ticket, so it is counted in the minute's window, against what the person's
+ * tickets of this minute left of the limit. (Tickets do not read the window: refusals made first
+ * do not hold later tickets back, so the worst order reaches twice the limit in a minute.)
+ */
+async function countRefusal(a: Attempt): Promise<void> {
+  const taken = await takenRateSlots(a)
+  await consumeRateLimit(a.ctx, perMinute('reserve', a.openid), a.config.reservePerMinute - taken.size, 'new')
+}
+
+/**
  * A hold was taken: this person (or this ID number) already has a ticket in that slot. Finds the
- * free slots, or the refusal, from the tickets that hold them now.
+ * free slots, or the refusal (counted against the per-minute limit first), from the tickets that
+ * hold them now.
  */
 async function rechooseSlots(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<void> {
-  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope, a.ticketId), { limit: 100 })
-  const others = holders.filter((ticket) => ticket._id !== a.ticketId).map((ticket) => ticket.holds)
-  const choice = chooseSlots(scope, others, a.ticketId)
-  if (choice.full === 'personEvent' || choice.full === 'personSession') throw limitReached(choice.full, scope)
+  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope), { limit: 100 })
+  const others = holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.holds)
+  const choice = chooseSlots(scope, others)
+  if (choice.full === 'personEvent' || choice.full === 'personSession') {
+    await countRefusal(a)
+    throw limitReached(choice.full, scope)
+  }
   if (choice.full && attendee.idHash) {
+    await countRefusal(a)
     throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, attendee.idHash, a.config)
   }
   a.slots = choice.slots ?? FIRST_SLOTS
 }
 
 /**
- * What the copied templates do: trust the count read before the per-person checks, write the
- * ticket, then decrement. Only for the race test's control (TICKETCARD_CAPACITY_GUARD=off).
+ * What the copied templates do: trust the free seat read before the per-person checks, write
+ * the ticket, then take the seat. Only for the race test's control (TICKETCARD_CAPACITY_GUARD=off).
  */
 async function reserveUnguarded(a: Attempt): Promise<TicketView> {
-  const state = await readSeatState(a.ctx, a.input.sessionId)
-  const { terms, attendee } = checkTerms(a, state.terms)
-  const block = state.blocks.find((b) => b.remaining > 0)
-  if (!block) throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
-  const { ticket } = draftTicket(a, terms, attendee, `unguarded:${a.ticketId}`)
+  const [read, [seat]] = await Promise.all([readTerms(a.ctx, a.input.sessionId), readFreeSeats(a.ctx, a.input.sessionId, 1)])
+  const { terms, attendee } = checkTerms(a, read)
+  if (!seat) throw new DomainError('SOLD_OUT', `session ${a.input.sessionId} has no seats left`)
+  const { ticket } = draftTicket(a, terms, attendee, { _id: newTicketId(), code: generateTicketCode(), termsVersion: terms.version })
   await a.ctx.db.collection(COLLECTIONS.tickets).add({ data: { ...ticket } })
-  await a.ctx.db.collection(COLLECTIONS.seatBlocks).doc(block._id).update({ data: { remaining: a.ctx.db.command.inc(-1) } })
+  await removeWhere(a.ctx.db, COLLECTIONS.tickets, { _id: seat._id, status: 'free' })
   return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
 }
 
@@ -262,18 +327,17 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     input,
     config,
     openid,
-    ticketId: ticketIdFor(openid, input.requestId),
-    busy: new Set(),
+    request: requestKeyFor(openid, input.requestId),
     slots: { ...FIRST_SLOTS },
-    code: generateTicketCode(),
-    rateTaken: false,
+    rateK: 1,
+    readTerms: false,
     allowanceChecked: false,
     lookedForTicket: false,
   }
   if (config.capacityGuard === 'off') return reserveUnguarded(a)
   for (let n = 1; ; n += 1) {
     try {
-      return await tryOnce(a, n === 1 && seemsSoldOut(input.sessionId))
+      return await tryOnce(a)
     } catch (err) {
       if (err instanceof DomainError) {
         // A request that already has its ticket (its answer was lost) gets the ticket, whatever
@@ -282,7 +346,7 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
         if (answer) return answer
         throw err
       }
-      if (!(err instanceof StaleRead) || n >= ATTEMPTS) throw err instanceof StaleRead ? new Error(`reservation ${a.ticketId} lost ${ATTEMPTS} races in a row`) : err
+      if (!(err instanceof StaleRead) || n >= ATTEMPTS) throw err instanceof StaleRead ? new Error(`reservation ${a.request} lost ${ATTEMPTS} races in a row`) : err
       await backoff(n)
     }
   }

@@ -36,7 +36,8 @@ export async function runRetention(ctx: TimerContext, retentionDays: number): Pr
   const sessions = await findMany<SessionRecord>(ctx.db, COLLECTIONS.sessions, { endsAt: _.lt(cutoff), personalDataErasedAt: _.exists(false) }, { orderBy: ['endsAt', 'asc'], limit: SESSIONS_PER_RUN })
   let ticketsErased = 0
   for (const session of sessions) {
-    ticketsErased += await updateWhere(ctx.db, COLLECTIONS.tickets, { sessionId: session._id, erasedAt: _.exists(false) }, { attendee: _.set(ERASED_ATTENDEE), erasedAt: now })
+    // Tickets only: the session's free seats (still counted as its remaining seats) hold no one's data.
+    ticketsErased += await updateWhere(ctx.db, COLLECTIONS.tickets, { sessionId: session._id, status: _.in(['active', 'cancelled']), erasedAt: _.exists(false) }, { attendee: _.set(ERASED_ATTENDEE), erasedAt: now })
     // The gate's log keeps its counts and times; the masked names go with the tickets' names.
     await updateWhere(ctx.db, COLLECTIONS.checkins, { sessionId: session._id, maskedName: _.neq('') }, { maskedName: '' })
     // Marked only after its tickets: a run cut short picks the session up again next time.
@@ -52,7 +53,7 @@ export async function runRetention(ctx: TimerContext, retentionDays: number): Pr
     if (pending.length > 0) continue
     const tickets = await findAll<TicketRecord>(ctx.db, COLLECTIONS.tickets, { eventId, status: 'active' }, ['_id', 'asc'])
     for (const ticket of tickets.filter((t) => !t.holds.personEvent.startsWith('released:'))) {
-      holdsReleased += await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { holds: _.set(releasedHolds(ticket._id)) })
+      holdsReleased += await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: ticket._id }, { holds: _.set(releasedHolds(ticket._id)), rateSlot: `released:${ticket._id}` })
     }
   }
 

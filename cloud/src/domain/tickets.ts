@@ -5,11 +5,11 @@ import { findMany, getDoc, updateWhere } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { releasedHolds } from './holds'
-import { blockOfSeat, withSeats } from './seatBlocks'
+import { isFreeSeat, newFreeSeats, withSeats } from './seats'
 import { limitCodeLookups } from './rateLimit'
 import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
-import { COLLECTIONS, type EventRecord, type SessionRecord, type TicketRecord } from './records'
+import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type TicketRecord } from './records'
 import { requireOpenid, viewOf } from './reserve'
 import { isWellFormedTicketCode } from './ticketCode'
 import { withTransaction } from './transaction'
@@ -30,8 +30,8 @@ export async function ownTicket(ctx: CallContext, ticketId: string, openid: stri
 /** The caller's ticket with this code, as a view; a mistyped code is refused before any lookup. */
 export async function ownTicketWithCode(ctx: CallContext, code: string, openid: string, via: string): Promise<TicketView> {
   if (!isWellFormedTicketCode(code)) throw notFound(via)
-  const [ticket] = await findMany<TicketRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
-  if (!ticket || ticket._openid !== openid) throw notFound(via)
+  const [ticket] = await findMany<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 })
+  if (!ticket || isFreeSeat(ticket) || ticket._openid !== openid) throw notFound(via)
   return viewOf(ctx, ticket, openid)
 }
 
@@ -84,7 +84,7 @@ export async function getTicketByCode(ctx: CallContext, payload: unknown): Promi
 
 /**
  * tickets.cancel: owner only, before the session starts. In one transaction the ticket turns
- * cancelled and gives back its per-person holds, the seat returns to its block, and (when the
+ * cancelled and gives back its per-person holds, a new free seat takes its place, and (when the
  * card was added) the card's invalidation is queued in the outbox.
  */
 export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<TicketView> {
@@ -102,7 +102,12 @@ export async function cancelTicket(ctx: CallContext, payload: unknown): Promise<
     // Someone inside the venue does not hand their seat back: the room would hold one too many.
     if (ticket.entries?.count) throw new DomainError('ALREADY_ENTERED', `ticket ${ticketId} has entered`)
     await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { status: 'cancelled', cancelledAt: now, holds: _.set(releasedHolds(ticketId)) } })
-    await tx.collection(COLLECTIONS.seatBlocks).doc(blockOfSeat(ticket.seat)).update({ data: { remaining: _.inc(1) } })
+    const terms = (await tx.collection(COLLECTIONS.reservationTerms).doc(session._id).get()).data as ReservationTermsRecord | null
+    if (!terms) throw new Error(`session ${session._id} has no reservation terms`)
+    // Written so that an import changing the terms meanwhile conflicts with this transaction: the
+    // seat given back is told of the terms as they are once both are done.
+    await tx.collection(COLLECTIONS.reservationTerms).doc(session._id).update({ data: { seatsGivenBack: _.inc(1) } })
+    await tx.collection(COLLECTIONS.tickets).add({ data: { ...newFreeSeats(session, 1, terms.version, 1)[0], block: ticket.block ?? 0 } })
     if (ticket.card) {
       await enqueueInTransaction(tx, jobRecord('card.unavailable', ticket._id, { cardId: ticket.card.cardId, code: ticket.code, reason: '预约已取消' }, now))
     }

@@ -69,8 +69,8 @@ export function reservationConfig(): ReservationConfig {
  * unless TICKETCARD_TEST_MODE=1).
  */
 /**
- * The most seat blocks a new session's capacity is spread over (TICKETCARD_SEAT_BLOCKS, default 16):
- * about the number of reservations a busy session should take at the same instant.
+ * The most seat blocks a session's free seats are spread over (TICKETCARD_SEAT_BLOCKS, default 16):
+ * each function instance keeps to one block, so instances serving at once rarely want the same seat.
  */
 export function seatBlocksPerSession(): number {
   return integer('TICKETCARD_SEAT_BLOCKS', 16, 1, 64)

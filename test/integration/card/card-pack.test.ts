@@ -8,7 +8,7 @@ import { CONSENT } from '../../support/consent'
 import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import type { TicketView } from '../../../cloud/src/api/models'
 import type { JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, type Db } from '../../support/adminDb'
+import { adminDb, allDocs, allTickets, openEvent, seedEvent, type Db } from '../../support/adminDb'
 import { createApprovedCard, simPost } from '../../support/simCard'
 import { TEST_OA, startWechatStack, type WechatStack } from '../../support/wechatStack'
 
@@ -50,7 +50,7 @@ async function walletAdd(openid: string, cardExtString: string) {
   return simPost(stack.wechat, '/wallet/addCard', { openid, cardList: [{ cardId, cardExt: cardExtString }] })
 }
 
-const ticketRecord = async (id: string) => (await allDocs<TicketRecord>(db, 'tickets')).find((t) => t._id === id) as TicketRecord
+const ticketRecord = async (id: string) => (await allTickets(db)).find((t) => t._id === id) as TicketRecord
 
 test('the owner adds the ticket to the card pack, opens it, and comes back from the card', async () => {
   const ticket = await reserve('o_card_owner')

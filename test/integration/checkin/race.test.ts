@@ -3,8 +3,7 @@
  * as separate calls) tickets get in twice; with it (one transaction on the ticket) exactly once.
  */
 import type { TicketView } from '../../../cloud/src/api/models'
-import type { TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs } from '../../support/adminDb'
+import { adminDb, allTickets } from '../../support/adminDb'
 import { startLocalStack } from '../../support/localStack'
 import { outcome, reserveTicket, scan, seedDoorEvent } from './support'
 
@@ -27,7 +26,7 @@ async function twoGatesAtOnce(guard: 'on' | 'off'): Promise<{ outcomes: string[]
     await Promise.all(Array.from({ length: 16 }, () => stack.call('organizer', 'roles.mine', {}, 'gate_b')))
 
     const answers = await Promise.all(tickets.flatMap((ticket) => [scan(stack, 'gate_a', ticket.code, `a-${ticket.id}`, '东门'), scan(stack, 'gate_b', ticket.code, `b-${ticket.id}`, '西门')]))
-    const stored = await allDocs<TicketRecord>(db, 'tickets')
+    const stored = await allTickets(db)
     return { outcomes: answers.map(outcome), entries: tickets.map((t) => stored.find((s) => s._id === t.id)?.entries?.count ?? 0) }
   } finally {
     await stack.close()
@@ -57,7 +56,7 @@ it('refuses to scan with the guard off outside test mode', async () => {
     await seedDoorEvent(db, 'race-prod-gate', {})
     const ticket = await reserveTicket(stack, 'race-prod-gate-s', 'race_prod_attendee')
     expect(outcome(await scan(stack, ORGANIZER, ticket.code))).toBe('ERROR INTERNAL')
-    expect((await allDocs<TicketRecord>(db, 'tickets')).find((t) => t._id === ticket.id)?.entries).toBeUndefined()
+    expect((await allTickets(db)).find((t) => t._id === ticket.id)?.entries).toBeUndefined()
   } finally {
     await stack.close()
   }

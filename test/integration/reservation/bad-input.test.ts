@@ -5,7 +5,7 @@ import { startLocalStack, type LocalStack } from '../../support/localStack'
 
 jest.setTimeout(120_000)
 
-const COLLECTIONS = ['events', 'sessions', 'seat_blocks', 'tickets', 'rate_limits', 'jobs']
+const COLLECTIONS = ['events', 'sessions', 'reservation_terms', 'tickets', 'rate_limits', 'jobs']
 const valid = { sessionId: 'bad-s', requestId: 'req-valid-0001', attendee: { name: '张三', phone: '13812345678' }, consent: CONSENT }
 const withAttendee = (patch: Record<string, unknown>) => ({ ...valid, attendee: { ...valid.attendee, ...patch } })
 const without = (key: string) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key))

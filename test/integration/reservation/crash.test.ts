@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import readline from 'node:readline'
 import { startEmulator } from '../../../cloud/local/emulator'
-import type { SessionRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, remainingSeats, seedEvent } from '../../support/adminDb'
+import type { SessionRecord } from '../../../cloud/src/domain/records'
+import { adminDb, allDocs, allTickets, openEvent, remainingSeats, seedEvent } from '../../support/adminDb'
 import { TEST_ID_HMAC_KEY } from '../../support/localStack'
 import { CONSENT } from '../../support/consent'
 
@@ -75,7 +75,7 @@ it('a runtime killed -9 repeatedly during a reservation burst leaves capacity = 
     }
 
     const sessions = await allDocs<SessionRecord>(db, 'sessions')
-    const tickets = await allDocs<TicketRecord>(db, 'tickets')
+    const tickets = await allTickets(db)
     const remaining = await remainingSeats(db)
     process.stdout.write(`crash test: ${acknowledged} reservations acknowledged, ${cutOff} cut off by kill -9, ${tickets.length} tickets stored\n`)
     expect(cutOff).toBeGreaterThan(0)

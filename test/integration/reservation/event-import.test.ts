@@ -3,8 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseEventFile } from '../../../cloud/src/domain/eventImport'
 import type { TicketView } from '../../../cloud/src/api/models'
-import type { SeatBlockRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
+import { adminDb, allDocs, allTickets, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 import { runScript } from '../../support/runScript'
 import { CONSENT } from '../../support/consent'
@@ -96,22 +95,30 @@ it('rate-limits reserve attempts per person, shared by every instance, without t
   expect(seatsTaken).toBe(codes.filter((c) => c === 'ok').length)
 })
 
-it('a smaller capacity takes free seats from the blocks and marks the label a reservation that read them before would take', async () => {
+it('counts a person\'s tickets of one minute on the tickets themselves: at once across events, exactly the limit', async () => {
+  // Minutes are the limit's windows: start well inside one.
+  const intoMinute = Date.now() % 60_000
+  if (intoMinute > 55_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute))
+  for (let i = 1; i <= 5; i += 1) await seedEvent(db, openEvent(`slots-${i}`, [{ id: `slots-s${i}`, capacity: 10 }]))
+  const answers = await Promise.all(
+    [1, 2, 3, 4, 5].map((i) =>
+      stack.call('attendee', 'reservation.reserve', { sessionId: `slots-s${i}`, requestId: `slots-req-${i}`, attendee: { name: '测试', phone: '13900000016' }, consent: CONSENT }, 'slots_user'),
+    ),
+  )
+  expect(answers.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'ok', 'ok', 'ok'])
+  const tickets = (await allTickets(db)).filter((t) => t._openid === 'slots_user')
+  expect(new Set(tickets.map((t) => t.rateSlot)).size).toBe(3)
+})
+
+it('a smaller capacity removes free seats, and instances that had read them before sell none of them', async () => {
   await seedEvent(db, openEvent('shrink', [{ id: 'shrink-s', capacity: 40 }]))
   const reserve = (i: number) =>
     stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'shrink-s', requestId: `shrink-req-${i}`, attendee: { name: '测试', phone: '13900000013' }, consent: CONSENT }, `shrink_user_${i}`)
+  // Both instances now keep a slice of the free seats they read.
   expect((await Promise.all([1, 2, 3].map(reserve))).every((a) => a.ok)).toBe(true)
-  const blocksBefore = (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'shrink-s' && b.kind === 'seats')
 
   await seedEvent(db, openEvent('shrink', [{ id: 'shrink-s', capacity: 5 }]))
   expect(await sessionState(db, 'shrink-s')).toMatchObject({ capacity: 5, remaining: 2 })
-  // Every block that gave seats up moved its label on, with a mark holding the label a
-  // reservation that read the block before the change would take: that commit fails and reads again.
-  const blocksAfter = (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'shrink-s' && b.kind === 'seats')
-  const shrunk = blocksAfter.filter((b) => b.capacity < blocksBefore.find((x) => x._id === b._id)!.capacity)
-  expect(shrunk.length).toBeGreaterThan(0)
-  const marks = (await allDocs<{ kind?: string; seat: string }>(db, 'tickets')).filter((t) => t.kind === 'seat-mark')
-  for (const block of shrunk) expect(marks.map((m) => m.seat)).toContain(`${block._id}:${blocksBefore.find((x) => x._id === block._id)!.taken + 1}`)
 
   const answers = await Promise.all([4, 5, 6].map(reserve))
   expect(answers.map((a) => (a.ok ? 'ok' : a.error.code)).sort()).toEqual(['SOLD_OUT', 'ok', 'ok'])
@@ -119,19 +126,39 @@ it('a smaller capacity takes free seats from the blocks and marks the label a re
   expect((await sessionState(db, 'shrink-s')).active).toHaveLength(5)
 })
 
-it('a session created small and then enlarged gets the seat blocks a new one of its size has', async () => {
+it('a larger capacity adds free seats, each with its own code', async () => {
   await seedEvent(db, openEvent('grow', [{ id: 'grow-s', capacity: 2 }]))
   const reserve = (i: number) =>
     stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'grow-s', requestId: `grow-req-${i}`, attendee: { name: '测试', phone: '13900000014' }, consent: CONSENT }, `grow_user_${i}`)
   expect((await reserve(1)).ok).toBe(true)
-  const blocksOf = async () => (await allDocs<SeatBlockRecord>(db, 'seat_blocks')).filter((b) => b.sessionId === 'grow-s' && b.kind === 'seats')
-  expect(await blocksOf()).toHaveLength(2)
 
   await seedEvent(db, openEvent('grow', [{ id: 'grow-s', capacity: 100 }]))
-  const blocks = await blocksOf()
-  expect(blocks).toHaveLength(16)
-  expect(blocks.reduce((sum, b) => sum + b.capacity, 0)).toBe(100)
   expect(await sessionState(db, 'grow-s')).toMatchObject({ capacity: 100, remaining: 99 })
+  const docs = (await allDocs<{ sessionId: string; code: string }>(db, 'tickets')).filter((t) => t.sessionId === 'grow-s')
+  expect(new Set(docs.map((t) => t.code)).size).toBe(100)
   expect((await Promise.all([2, 3].map(reserve))).every((a) => a.ok)).toBe(true)
   expect(await sessionState(db, 'grow-s')).toMatchObject({ capacity: 100, remaining: 97 })
+})
+
+it('terms an instance kept from before an import never sell a seat: closing the window or unpublishing applies at once', async () => {
+  const file = openEvent('kept', [{ id: 'kept-s', capacity: 20 }])
+  await seedEvent(db, file)
+  const reserve = (i: number) =>
+    stack.call<TicketView>('attendee', 'reservation.reserve', { sessionId: 'kept-s', requestId: `kept-req-${i}`, attendee: { name: '测试', phone: '13900000015' }, consent: CONSENT }, `kept_user_${i}`)
+  // Both instances read and keep the open terms.
+  expect((await Promise.all([1, 2].map(reserve))).every((a) => a.ok)).toBe(true)
+
+  const closed = { ...file, reservation: { ...file.reservation, closesAt: new Date(Date.now() - 60_000).toISOString() } }
+  await seedEvent(db, closed)
+  const afterClose = await Promise.all([3, 4].map(reserve))
+  expect(afterClose.map((a) => (a.ok ? 'ok' : a.error.code))).toEqual(['RESERVATION_CLOSED', 'RESERVATION_CLOSED'])
+
+  await seedEvent(db, { ...file, published: false })
+  expect((await reserve(5)).ok ? 'ok' : 'refused').toBe('refused')
+  expect(await sessionState(db, 'kept-s')).toMatchObject({ remaining: 18 })
+
+  // Reopened: the instances that kept the refusing terms read them again and sell.
+  await seedEvent(db, file)
+  expect((await Promise.all([6, 7].map(reserve))).every((a) => a.ok)).toBe(true)
+  expect(await sessionState(db, 'kept-s')).toMatchObject({ remaining: 16 })
 })

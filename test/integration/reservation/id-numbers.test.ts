@@ -3,8 +3,8 @@
  * someone else's ID number holds a ticket, a daily cap on ID refusals, and the organizer's release.
  */
 import type { IdRefusalView, TicketView } from '../../../cloud/src/api/models'
-import type { IdRefusalRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, type Db } from '../../support/adminDb'
+import type { IdRefusalRecord } from '../../../cloud/src/domain/records'
+import { adminDb, allDocs, allTickets, openEvent, seedEvent, type Db } from '../../support/adminDb'
 import { CONSENT } from '../../support/consent'
 import { mainlandIdNumber } from '../../support/idNumbers'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
@@ -141,7 +141,7 @@ describe('the organizer and ID refusals', () => {
 
     // The document's owner now gets their ticket; the other ticket stays valid, without the ID.
     expect((await reserve('rel_owner', sessions[0], 42)).code).toBe('OK')
-    const tickets = await allDocs<TicketRecord>(db, 'tickets')
+    const tickets = await allTickets(db)
     const kept = tickets.find((t) => t._id === impostor.ticket?.id)
     expect(kept).toMatchObject({ status: 'active' })
     expect(kept?.attendee.idHash).toBeUndefined()

@@ -29,7 +29,9 @@ it('with the guard disabled, 200 concurrent reserves for 50 seats oversell', asy
     process.stdout.write(`race control (guard off): ${won} tickets issued for 50 seats, remaining ${state.remaining}\n`)
     expect(won).toBeGreaterThan(50)
     expect(state.active.length).toBe(won)
-    expect(state.remaining).toBeLessThan(0)
+    // Free seats are documents, so their count cannot go below zero: the oversell shows as more
+    // tickets than the seats they were supposed to come from.
+    expect(state.remaining + state.active.length).toBeGreaterThan(state.capacity)
   } finally {
     await stack.close()
   }

@@ -1,7 +1,7 @@
 import { CONSENT } from '../../support/consent'
 import type { TicketView } from '../../../cloud/src/api/models'
-import type { JobRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
+import type { JobRecord } from '../../../cloud/src/domain/records'
+import { adminDb, allDocs, allTickets, openEvent, seedEvent, sessionState, type Db } from '../../support/adminDb'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 
 jest.setTimeout(120_000)
@@ -57,7 +57,7 @@ describe('one reservation per request, per person and per ID number', () => {
     expect(results.every((r) => r.ok)).toBe(true)
     const ids = new Set(results.map((r) => (r.ok ? r.data.id : '')))
     expect(ids.size).toBe(1)
-    const tickets = (await allDocs<TicketRecord>(db, 'tickets')).filter((t) => t._openid === 'idem_user')
+    const tickets = (await allTickets(db)).filter((t) => t._openid === 'idem_user')
     expect(tickets).toHaveLength(1)
     expect((await sessionState(db, 'idem-s')).remaining).toBe(19)
   })
@@ -103,7 +103,7 @@ describe('one reservation per request, per person and per ID number', () => {
     expect(first.ok).toBe(true)
     expect(await stack.call('attendee', 'reservation.reserve', withId('ids-1', 2), 'id_user_b')).toMatchObject({ ok: false, error: { code: 'DUPLICATE_ID_NUMBER' } })
     // The raw ID number is stored nowhere: only its keyed hash.
-    const stored = (await allDocs<TicketRecord>(db, 'tickets')).find((t) => t._openid === 'id_user_a')
+    const stored = (await allTickets(db)).find((t) => t._openid === 'id_user_a')
     expect(JSON.stringify(stored)).not.toContain('11010519491231002X')
     expect(stored?.attendee.idHash).toMatch(/^[0-9a-f]{64}$/)
     expect(first.ok && first.data.attendee.hasIdNumber).toBe(true)
@@ -122,7 +122,7 @@ describe('cancellation', () => {
     expect(cancelled).toMatchObject({ ok: true, data: { status: 'cancelled', cancellable: false } })
     expect((await sessionState(db, 'can-s')).remaining).toBe(1)
     expect(await stack.call('attendee', 'tickets.cancel', { ticketId: reserved.data.id }, me)).toMatchObject({ ok: false, error: { code: 'ALREADY_CANCELLED' } })
-    const [stored] = (await allDocs<TicketRecord>(db, 'tickets')).filter((t) => t._id === reserved.data.id)
+    const [stored] = (await allTickets(db)).filter((t) => t._id === reserved.data.id)
     expect(Object.values(stored.holds)).toEqual(Array(4).fill(`released:${reserved.data.id}`))
 
     const again = await stack.call<TicketView>('attendee', 'reservation.reserve', reservePayload('can-s', 3), me)

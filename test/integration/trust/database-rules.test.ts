@@ -26,9 +26,9 @@ it('refuses to deploy with a collection left open or without a rule, naming it',
   const dir = mkdtempSync(path.join(tmpdir(), 'rules-'))
   for (const collection of collections) writeFileSync(path.join(dir, `${collection}.json`), readFileSync(path.join(RULES_DIR, `${collection}.json`)))
   writeFileSync(path.join(dir, 'tickets.json'), JSON.stringify({ read: 'doc._openid == auth.openid', write: false }))
-  writeFileSync(path.join(dir, 'seat_blocks.json'), JSON.stringify({ read: false }))
+  writeFileSync(path.join(dir, 'reservation_terms.json'), JSON.stringify({ read: false }))
   writeFileSync(path.join(dir, 'stray.json'), JSON.stringify({ read: false, write: false }))
-  expect(() => loadRules(dir, INDEXES)).toThrow(/tickets\.json: must deny[\s\S]*seat_blocks\.json: must deny|seat_blocks\.json: must deny[\s\S]*tickets\.json: must deny/)
+  expect(() => loadRules(dir, INDEXES)).toThrow(/tickets\.json: must deny[\s\S]*reservation_terms\.json: must deny|reservation_terms\.json: must deny[\s\S]*tickets\.json: must deny/)
   expect(() => loadRules(dir, INDEXES)).toThrow(/stray\.json: no collection/)
 })
 

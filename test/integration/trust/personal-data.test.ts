@@ -7,7 +7,7 @@ import { discoverFunctions } from '../../../cloud/local/runtime/functions'
 import type { TicketView } from '../../../cloud/src/api/models'
 import { PRIVACY_NOTICE_VERSION } from '../../../cloud/src/api/privacy'
 import type { CheckinRecord, TicketRecord } from '../../../cloud/src/domain/records'
-import { adminDb, allDocs, openEvent, remainingSeats, seedEvent, type Db } from '../../support/adminDb'
+import { adminDb, allDocs, allTickets, openEvent, remainingSeats, seedEvent, type Db } from '../../support/adminDb'
 import { CONSENT } from '../../support/consent'
 import { startLocalStack, type LocalStack } from '../../support/localStack'
 import { outcome, reserveTicket, scan, seedDoorEvent } from '../checkin/support'
@@ -40,7 +40,7 @@ async function reserve(openid: string, sessionId: string, idNumber?: string): Pr
   return answer.data
 }
 
-const ticketDoc = async (id: string) => (await allDocs<TicketRecord>(db, 'tickets')).find((t) => t._id === id) as TicketRecord
+const ticketDoc = async (id: string) => (await allTickets(db)).find((t) => t._id === id) as TicketRecord
 const personalData = (t: TicketRecord) => [t.attendee.name, t.attendee.phone, t.attendee.idHash ?? '']
 
 describe('consent', () => {
@@ -93,7 +93,7 @@ describe('retention', () => {
     await stack.call('attendee', 'tickets.cancel', { ticketId: early[2].id }, 'o_ret_3')
 
     const counts = async () => {
-      const tickets = await allDocs<TicketRecord>(db, 'tickets')
+      const tickets = await allTickets(db)
       const remaining = await remainingSeats(db)
       return ['ret-early', 'ret-late'].map((id) => ({
         remaining: remaining.get(id),

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto'
+import { findMany, getDoc } from '../shared/db'
+import { isDuplicateKey } from '../shared/errors'
+import type { CallContext } from '../shared/handler'
+import { releasedHolds } from './holds'
+import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type SessionWithSeats, type TicketRecord } from './records'
+import { generateTicketCode } from './ticketCode'
+import type { Transaction } from './transaction'
+
+type Ctx = Pick<CallContext, 'db'>
+
+/** A new ticket id: random, so ids say nothing. */
+export const newTicketId = (): string => `t${randomBytes(16).toString('hex').slice(0, 31)}`
+
+/** Whether a document of `tickets` is a free seat rather than a ticket someone holds. */
+export const isFreeSeat = (doc: TicketRecord | FreeSeatRecord): doc is FreeSeatRecord => doc.status === 'free'
+
+/** Only the tickets among documents read from `tickets` (free seats live there too). */
+export const ticketsOnly = (docs: Array<TicketRecord | FreeSeatRecord>): TicketRecord[] => docs.filter((doc): doc is TicketRecord => !isFreeSeat(doc))
+
+export function termsOf(event: EventRecord, session: Pick<SessionRecord, '_id' | 'eventId' | 'name' | 'place' | 'startsAt' | 'endsAt'>, version: number): ReservationTermsRecord {
+  const { _id, title, venue, reservationOpensAt, reservationClosesAt, limits, idNumber, published } = event
+  const { name, place, startsAt, endsAt } = session
+  return {
+    _id: session._id,
+    sessionId: session._id,
+    version,
+    event: { _id, title, venue, reservationOpensAt, reservationClosesAt, limits, idNumber, published },
+    session: { _id: session._id, eventId: session.eventId, name, place, startsAt, endsAt },
+  }
+}
+
+export const readTerms = (ctx: Ctx, sessionId: string): Promise<ReservationTermsRecord | null> => getDoc<ReservationTermsRecord>(ctx.db, COLLECTIONS.reservationTerms, sessionId)
+
+/** How many blocks a session of `capacity` seats uses: `most`, or fewer for a small one (each block gets a seat). */
+export function blockCount(capacity: number, most: number): number {
+  return Math.max(1, Math.min(most, capacity))
+}
+
+/**
+ * `count` free seats for a session, each with its own id and code, told of terms `termsVersion`,
+ * dealt round the `blocks` blocks from a random one (so adding a few seats does not always fill
+ * the same block).
+ */
+export function newFreeSeats(session: Pick<SessionRecord, '_id' | 'eventId'>, count: number, termsVersion: number, blocks: number): FreeSeatRecord[] {
+  const first = Math.floor(Math.random() * blocks)
+  return Array.from({ length: count }, (_, i) => {
+    const _id = newTicketId()
+    return { _id, status: 'free', eventId: session.eventId, sessionId: session._id, block: (first + i) % blocks, code: generateTicketCode(), request: `free:${_id}`, rateSlot: `free:${_id}`, holds: releasedHolds(_id), termsVersion }
+  })
+}
+
+/** Seats per insert request: a capacity of thousands is written in a few calls. */
+const INSERT_BATCH = 500
+
+/**
+ * Stores free seats, a batch per call. A batch refused for a code already taken (about one in
+ * 10^11 per seat) is drawn again: codes are never reused.
+ */
+export async function insertFreeSeats(add: (seats: FreeSeatRecord[]) => Promise<unknown>, seats: FreeSeatRecord[]): Promise<void> {
+  for (let i = 0; i < seats.length; i += INSERT_BATCH) {
+    let batch = seats.slice(i, i + INSERT_BATCH)
+    for (let tries = 1; ; tries += 1) {
+      try {
+        await add(batch)
+        break
+      } catch (err) {
+        if (!isDuplicateKey(err) || tries >= 5) throw err
+        batch = batch.map((seat) => ({ ...seat, code: generateTicketCode() }))
+      }
+    }
+  }
+}
+
+export const addFreeSeats = (ctx: Ctx, seats: FreeSeatRecord[]): Promise<void> =>
+  insertFreeSeats(async (batch) => {
+    await ctx.db.collection(COLLECTIONS.tickets).add({ data: batch })
+  }, seats)
+
+export const addFreeSeatsInTransaction = (tx: Transaction, seats: FreeSeatRecord[]): Promise<void> =>
+  insertFreeSeats((batch) => tx.collection(COLLECTIONS.tickets).add({ data: batch as unknown as Record<string, unknown> }), seats)
+
+/** Up to `limit` free seats of a session: of one block, or of any. */
+export function readFreeSeats(ctx: Ctx, sessionId: string, limit: number, block?: number): Promise<FreeSeatRecord[]> {
+  return findMany<FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, block === undefined ? { sessionId, status: 'free' } : { sessionId, status: 'free', block }, { limit })
+}
+
+/** Sessions with their free seats, counted by the database in one query. */
+export async function withSeats(ctx: Ctx, sessions: SessionRecord[]): Promise<SessionWithSeats[]> {
+  if (sessions.length === 0) return []
+  const _ = ctx.db.command
+  const $ = _.aggregate
+  const result = (await ctx.db
+    .collection(COLLECTIONS.tickets)
+    .aggregate()
+    .match({ sessionId: _.in(sessions.map((s) => s._id)), status: 'free' })
+    .group({ _id: '$sessionId', free: $.sum(1) })
+    .limit(1000)
+    .end()) as unknown as { list: Array<{ _id: string; free: number }> }
+  const free = new Map(result.list.map((row) => [row._id, row.free]))
+  return sessions.map((session) => ({ ...session, remaining: free.get(session._id) ?? 0 }))
+}
