@@ -78,7 +78,7 @@ export const addFreeSeats = (ctx: Ctx, seats: FreeSeatRecord[]): Promise<void> =
   }, seats)
 
 export const addFreeSeatsInTransaction = (tx: Transaction, seats: FreeSeatRecord[]): Promise<void> =>
-  insertFreeSeats((batch) => tx.collection(COLLECTIONS.tickets).add({ data: batch as unknown as Record<string, unknown> }), seats)
+  insertFreeSeats((batch) => tx.collection(COLLECTIONS.tickets).add({ data: batch.map((seat) => ({ ...seat })) }), seats)
 
 /** Up to `limit` free seats of a session: of one block, or of any. */
 export function readFreeSeats(ctx: Ctx, sessionId: string, limit: number, block?: number): Promise<FreeSeatRecord[]> {

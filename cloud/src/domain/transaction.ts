@@ -10,7 +10,8 @@ export interface TxDocument {
 
 export interface TxCollection {
   doc(id: string): TxDocument
-  add(options: { data: Record<string, unknown> }): Promise<unknown>
+  /** One document, or several in one request. */
+  add(options: { data: Record<string, unknown> | Array<Record<string, unknown>> }): Promise<unknown>
 }
 
 export interface Transaction {
