@@ -28,28 +28,33 @@ export async function allDocs<T>(db: Db, collection: string): Promise<T[]> {
   }
 }
 
+const isTicket = (doc: TicketRecord | FreeSeatRecord): doc is TicketRecord => doc.status !== 'free'
+
 /** Every ticket someone holds or held (the free seats that live in the same collection left out). */
 export async function allTickets(db: Db): Promise<TicketRecord[]> {
-  return (await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')).filter((doc): doc is TicketRecord => doc.status !== 'free')
+  return (await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')).filter(isTicket)
+}
+
+function countFreeSeats(docs: Array<TicketRecord | FreeSeatRecord>): Map<string, number> {
+  const remaining = new Map<string, number>()
+  for (const doc of docs) if (!isTicket(doc)) remaining.set(doc.sessionId, (remaining.get(doc.sessionId) ?? 0) + 1)
+  return remaining
 }
 
 /** Free seats of every session, as stored: its free-seat documents in `tickets`. */
 export async function remainingSeats(db: Db): Promise<Map<string, number>> {
-  const remaining = new Map<string, number>()
-  for (const doc of await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')) {
-    if (doc.status === 'free') remaining.set(doc.sessionId, (remaining.get(doc.sessionId) ?? 0) + 1)
-  }
-  return remaining
+  return countFreeSeats(await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets'))
 }
 
+/** A session's capacity, free seats and active tickets, from one read of `tickets`. */
 export async function sessionState(db: Db, sessionId: string): Promise<{ capacity: number; remaining: number; active: TicketRecord[] }> {
   const { data } = (await db.collection('sessions').doc(sessionId).get()) as unknown as { data: SessionRecord | SessionRecord[] }
   const session = Array.isArray(data) ? data[0] : data
-  const tickets = await allTickets(db)
+  const docs = await allDocs<TicketRecord | FreeSeatRecord>(db, 'tickets')
   return {
     capacity: session.capacity,
-    remaining: (await remainingSeats(db)).get(sessionId) ?? 0,
-    active: tickets.filter((t) => t.sessionId === sessionId && t.status === 'active'),
+    remaining: countFreeSeats(docs).get(sessionId) ?? 0,
+    active: docs.filter(isTicket).filter((t) => t.sessionId === sessionId && t.status === 'active'),
   }
 }
 

@@ -57,7 +57,7 @@ const INSERT_BATCH = 500
  * Stores free seats, a batch per call. A batch refused for a code already taken (about one in
  * 10^11 per seat) is drawn again: codes are never reused.
  */
-export async function insertFreeSeats(add: (seats: FreeSeatRecord[]) => Promise<unknown>, seats: FreeSeatRecord[]): Promise<void> {
+async function insertFreeSeats(add: (seats: FreeSeatRecord[]) => Promise<unknown>, seats: FreeSeatRecord[]): Promise<void> {
   for (let i = 0; i < seats.length; i += INSERT_BATCH) {
     let batch = seats.slice(i, i + INSERT_BATCH)
     for (let tries = 1; ; tries += 1) {
