@@ -236,7 +236,7 @@ async function tryOnce(a: Attempt): Promise<TicketView> {
       throw new StaleRead()
     }
     if (index === 'rate_slot_unique') {
-      await rechooseRateSlot(a)
+      await rechooseRateSlot(a, scope, terms, attendee)
       throw new StaleRead()
     }
     if (index !== null && holdKindOfIndex(index)) {
@@ -262,12 +262,20 @@ async function takenRateSlots(a: Attempt): Promise<Set<string>> {
   return new Set(holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.rateSlot))
 }
 
-/** The rate slot tried was taken by another of the person's reservations this minute: the next free one, or RATE_LIMITED. */
-async function rechooseRateSlot(a: Attempt): Promise<void> {
+/**
+ * The rate slot tried was taken by another of the person's reservations this minute: the next free
+ * one, or RATE_LIMITED. With an ID number, the ID rule is decided first: a held ID number is
+ * refused (counted and logged) whether or not the person's minute is full, so RATE_LIMITED never
+ * tells which ID numbers hold tickets, whichever unique field the database reports first.
+ */
+async function rechooseRateSlot(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<void> {
   const taken = await takenRateSlots(a)
   const now = a.ctx.now()
   const free = Array.from({ length: a.config.reservePerMinute }, (_, i) => i + 1).find((k) => !taken.has(rateSlot(a.openid, now, k)))
-  if (free === undefined) throw rateLimited('reserve', a.config.reservePerMinute)
+  if (free === undefined) {
+    if (attendee.idHash) await refuseHeldIdNumber(a, scope, terms, attendee.idHash)
+    throw rateLimited('reserve', a.config.reservePerMinute)
+  }
   a.rateK = free
 }
 
@@ -281,23 +289,32 @@ async function countRefusal(a: Attempt): Promise<void> {
   await consumeRateLimit(a.ctx, perMinute('reserve', a.openid), a.config.reservePerMinute - taken.size, 'new')
 }
 
+/** The holds this reservation could take, as the other tickets hold them now. */
+async function slotChoice(a: Attempt, scope: HoldScope): Promise<ReturnType<typeof chooseSlots>> {
+  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope), { limit: 100 })
+  return chooseSlots(scope, holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.holds))
+}
+
+/** Refuses the ID number (counted against the day's ID refusals and logged) if it holds what it may. */
+async function refuseHeldIdNumber(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, idHash: string): Promise<void> {
+  const { full } = await slotChoice(a, scope)
+  if (full === 'idEvent' || full === 'idSession') throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, idHash, a.config)
+}
+
 /**
  * A hold was taken: this person (or this ID number) already has a ticket in that slot. Finds the
- * free slots, or the refusal (counted against the per-minute limit first), from the tickets that
- * hold them now.
+ * free slots, or the refusal, from the tickets that hold them now. The person's own limits come
+ * first, counted against the per-minute limit. An ID refusal is decided by the ID rule alone
+ * (its own daily cap, logged for the organizer): were it counted against the minute's window
+ * first, a full window would answer RATE_LIMITED exactly when the ID number holds a ticket.
  */
 async function rechooseSlots(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<void> {
-  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope), { limit: 100 })
-  const others = holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.holds)
-  const choice = chooseSlots(scope, others)
+  const choice = await slotChoice(a, scope)
   if (choice.full === 'personEvent' || choice.full === 'personSession') {
     await countRefusal(a)
     throw limitReached(choice.full, scope)
   }
-  if (choice.full && attendee.idHash) {
-    await countRefusal(a)
-    throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, attendee.idHash, a.config)
-  }
+  if (choice.full && attendee.idHash) throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, attendee.idHash, a.config)
   a.slots = choice.slots ?? FIRST_SLOTS
 }
 
