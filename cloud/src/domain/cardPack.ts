@@ -8,7 +8,7 @@ import * as v from 'valibot'
 import type { TicketView } from '../api/models'
 import { ticketRefSchema } from '../api/validation'
 import { signCardExt } from '../card/signer'
-import { jobRecord, enqueueInTransaction } from '../outbox/jobs'
+import { cardConsumeJob, jobRecord, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { enqueue } from '../outbox/worker'
 import { wechatConfig } from '../shared/config'
@@ -19,7 +19,7 @@ import { WechatError } from '../wechat/errors'
 import { getCardTicket, withAccessToken, type TokenDeps } from '../wechat/tokens'
 import { configuredCardId } from './cardConfig'
 import { limitCodeLookups } from './rateLimit'
-import { COLLECTIONS, type TicketRecord } from './records'
+import { COLLECTIONS, type EventRecord, type TicketRecord } from './records'
 import { requireOpenid } from './reserve'
 import { notFound, ownTicket, ownTicketWithCode } from './tickets'
 import { withTransaction } from './transaction'
@@ -61,7 +61,10 @@ export async function cardExt(ctx: CallContext, payload: unknown): Promise<{ car
 
 /**
  * Records on the ticket that its card is in the pack, once the decrypted code is known to be the
- * ticket's. A ticket cancelled meanwhile gets its card switched off through the outbox instead.
+ * ticket's. A ticket cancelled meanwhile gets its card switched off through the outbox instead; a
+ * ticket that entered meanwhile (its add was pending at the door) gets the consume the first entry
+ * could not ask for. The ticket is written in the transaction, so a scan at the same moment
+ * conflicts: one of the two sees the other, and the consume is enqueued exactly once.
  */
 export async function recordCardAdded(db: CallContext['db'], ticketId: string, cardId: string, code: string, now: Date): Promise<void> {
   const _ = db.command
@@ -74,6 +77,9 @@ export async function recordCardAdded(db: CallContext['db'], ticketId: string, c
     await tx.collection(COLLECTIONS.tickets).doc(ticketId).update({ data: { card: _.set({ cardId, addedAt: now }) } })
     if (ticket.status !== 'active') {
       await enqueueInTransaction(tx, jobRecord('card.unavailable', ticketId, { cardId, code, reason: '预约已取消' }, now))
+    } else if ((ticket.entries?.count ?? 0) > 0) {
+      const event = (await tx.collection(COLLECTIONS.events).doc(ticket.eventId).get()).data as EventRecord | null
+      if (event?.entry.consumeCard) await enqueueInTransaction(tx, cardConsumeJob(ticketId, cardId, code, now))
     }
   })
 }

@@ -6,7 +6,7 @@ import { checkinConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
 import { isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
-import { enqueueInTransaction, jobRecord } from '../outbox/jobs'
+import { cardConsumeJob, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
 import { consumeRateLimit, perMinute } from './rateLimit'
 import { COLLECTIONS, type CheckinRecord, type EntryPolicy, type EventRecord, type FreeSeatRecord, type SessionRecord, type TicketRecord } from './records'
@@ -117,7 +117,8 @@ async function admitOrDeny(
   if (decision.result === 'ADMITTED') {
     entries = withEntry(read, now)
     await write.ticket(entries)
-    // WeChat consumes a card once: at the first entry, when the event asks for it.
+    // WeChat consumes a card once: at the first entry, when the event asks for it. A card whose add
+    // is still being confirmed is consumed when the add is (recordCardAdded sees the entry).
     if (entries.count === 1 && event.entry.consumeCard && read.card) await write.consumeCard(read)
   }
   const record = logRecord(scan, now, read, decision, entries)
@@ -126,7 +127,8 @@ async function admitOrDeny(
 }
 
 function consumeJob(ticket: TicketRecord, now: Date) {
-  return jobRecord('card.consume', ticket._id, { cardId: ticket.card?.cardId, code: ticket.code }, now)
+  if (!ticket.card) throw new Error(`ticket ${ticket._id} has no card to consume`)
+  return cardConsumeJob(ticket._id, ticket.card.cardId, ticket.code, now)
 }
 
 /**

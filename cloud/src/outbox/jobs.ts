@@ -13,6 +13,14 @@ export function jobRecord(type: JobType, key: string, payload: Record<string, un
   return { _id: `${type}:${key}`, type, payload, state: 'pending', attempts: 0, runAt: now, createdAt: now }
 }
 
+/**
+ * The card's one consume (WeChat consumes a code once): the same job whichever of the first entry
+ * and the card's confirmed add comes second, so the ticket gets exactly one.
+ */
+export function cardConsumeJob(ticketId: string, cardId: string, code: string, now: Date): JobRecord {
+  return jobRecord('card.consume', ticketId, { cardId, code }, now)
+}
+
 export async function enqueueInTransaction(tx: Transaction, job: JobRecord): Promise<void> {
   await tx.collection(COLLECTIONS.jobs).add({ data: { ...job } })
 }

@@ -66,3 +66,30 @@ it('an event that does not ask for it leaves the card alone', async () => {
   expect(consumeCalls()).toBe(before)
   expect(stack.wechat.control.code({ cardId, code: ticket.code })?.userCardStatus).toBe('NORMAL')
 })
+
+it('a card whose add was still pending at the first entry is consumed once its add is confirmed', async () => {
+  await seedDoorEvent(adminDb(stack.adminUrl), 'consume-pending', { mode: 'multiple', consumeCard: true })
+  const openid = 'consume_pending_attendee'
+  const ticket = await reserveTicket(stack, 'consume-pending-s', openid)
+  const signed = await stack.call<{ cardExt: string }>('attendee', 'card.ext', { ticketId: ticket.id }, openid)
+  if (!signed.ok) throw new Error(JSON.stringify(signed.error))
+  const added = await simPost(stack.wechat, '/wallet/addCard', { openid: `oa_${openid}`, cardList: [{ cardId, cardExt: signed.data.cardExt }] })
+  const [item] = added.cardList as { code: string }[]
+  // WeChat cannot decrypt right now: the add is queued as pending.
+  stack.wechat.control.setFault({ endpoint: '/card/code/decrypt', errcode: -1, rate: 1 })
+  try {
+    expect(await stack.call('attendee', 'card.added', { ticketId: ticket.id, encryptCode: item.code }, openid)).toEqual({ ok: true, data: { card: 'pending' } })
+    const before = consumeCalls()
+    // The first entry happens while the add is pending; a re-entry follows.
+    expect(outcome(await scan(stack, ORGANIZER, ticket.code))).toBe('ADMITTED')
+    expect(outcome(await scan(stack, ORGANIZER, ticket.code))).toBe('ADMITTED')
+    await stack.runtime.fireTimer('outbox')
+    expect(consumeCalls()).toBe(before)
+    stack.wechat.control.clearFaults({ endpoint: '/card/code/decrypt' })
+    for (let run = 0; run < 4; run += 1) await stack.runtime.fireTimer('outbox')
+    expect(consumeCalls()).toBe(before + 1)
+    expect(stack.wechat.control.code({ cardId, code: ticket.code })?.userCardStatus).toBe('CONSUMED')
+  } finally {
+    stack.wechat.control.clearFaults({})
+  }
+})
