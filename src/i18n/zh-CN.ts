@@ -396,6 +396,7 @@ export const FIELD_ERROR_MESSAGES: Record<FieldError, string> = {
   INVALID_ID: '参数有误，请返回重试',
   UNEXPECTED_FIELD: '提交了无法识别的内容',
   INVALID_VALUE: '填写内容有误',
+  NONCE_REUSED: '这次扫码的编号已用于另一张票，请重新扫码',
 }
 
 /** The Chinese message for an error code; unknown codes fall back to the generic one. */

@@ -42,6 +42,7 @@ export const FIELD_ERRORS = [
   'INVALID_ID',
   'UNEXPECTED_FIELD',
   'INVALID_VALUE',
+  'NONCE_REUSED',
 ] as const
 export type FieldError = (typeof FIELD_ERRORS)[number]
 

@@ -4,7 +4,7 @@ import { maskName } from '../api/identity'
 import type { ScanAnswer, ScanDenialReason, ScanResult } from '../api/models'
 import { checkinConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
-import { isDuplicateKey } from '../shared/errors'
+import { DomainError, isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { cardConsumeJob, enqueueInTransaction } from '../outbox/jobs'
 import { parsePayload } from './payload'
@@ -69,6 +69,23 @@ function checkinId(staff: string, nonce: string): string {
   return `c${createHash('sha256').update(`${staff}\n${nonce}`).digest('hex').slice(0, 31)}`
 }
 
+/** What a log entry keeps of the code scanned: enough to tell a replay from a reuse, not the text. */
+function codeHashOf(code: string): string {
+  return createHash('sha256').update(code).digest('hex').slice(0, 32)
+}
+
+/**
+ * A nonce names one scan of one code. Sent again with another code it is a client fault (or a
+ * probe): answering the first answer would hand out that ticket's result and name, so it is
+ * refused, and nothing is recorded.
+ */
+function replayOf(record: CheckinRecord, scan: ScanContext): CheckinRecord {
+  if (record.codeHash !== scan.codeHash) {
+    throw new DomainError('INVALID_INPUT', `nonce ${scan.nonce} was used for another code`, { nonce: 'NONCE_REUSED' })
+  }
+  return record
+}
+
 function answerOf(record: CheckinRecord, session: SessionRecord | null): ScanAnswer {
   return {
     result: record.result,
@@ -83,6 +100,7 @@ function answerOf(record: CheckinRecord, session: SessionRecord | null): ScanAns
 interface ScanContext {
   scope: StaffScope
   nonce: string
+  codeHash: string
   gate: string
   id: string
 }
@@ -91,6 +109,7 @@ function logRecord(scan: ScanContext, now: Date, ticket: TicketRecord | null, de
   return {
     _id: scan.id,
     nonce: scan.nonce,
+    codeHash: scan.codeHash,
     staff: scan.scope.openid,
     gate: scan.gate,
     at: now,
@@ -168,7 +187,8 @@ async function denyUnknown(ctx: CallContext, scan: ScanContext): Promise<Checkin
 
 /**
  * checkin.scan: staff (or organizers) of the ticket's event admit it under the event's entry
- * rules. Every scan is logged with its answer; a repeated nonce answers the first answer again.
+ * rules. Every scan is logged with its answer; a repeated nonce answers the first answer again,
+ * for the same code only.
  * A code for an event the scanner does not work at is UNKNOWN_CODE: nothing about other events.
  */
 export async function scanTicket(ctx: CallContext, payload: unknown): Promise<ScanAnswer> {
@@ -181,9 +201,9 @@ export async function scanTicket(ctx: CallContext, payload: unknown): Promise<Sc
     getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, id),
     isWellFormedTicketCode(code) ? findMany<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { code }, { limit: 1 }).then(ticketsOnly) : Promise.resolve([]),
   ])
-  const scan: ScanContext = { scope, nonce, gate, id }
+  const scan: ScanContext = { scope, nonce, codeHash: codeHashOf(code), gate, id }
   const sessionOf = (record: CheckinRecord) => (record.sessionId ? getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, record.sessionId) : Promise.resolve(null))
-  if (earlier) return answerOf(earlier, await sessionOf(earlier))
+  if (earlier) return answerOf(replayOf(earlier, scan), await sessionOf(earlier))
 
   try {
     if (!ticket || !worksAt(scope, ticket.eventId)) return answerOf(await denyUnknown(ctx, scan), null)
@@ -199,6 +219,6 @@ export async function scanTicket(ctx: CallContext, payload: unknown): Promise<Sc
     if (!isDuplicateKey(err)) throw err
     const first = await getDoc<CheckinRecord>(ctx.db, COLLECTIONS.checkins, scan.id)
     if (!first) throw err
-    return answerOf(first, await sessionOf(first))
+    return answerOf(replayOf(first, scan), await sessionOf(first))
   }
 }

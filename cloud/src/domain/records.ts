@@ -186,6 +186,8 @@ export interface CheckinRecord {
   staff: string
   gate: string
   at: Date
+  /** A hash of the code scanned: a reused nonce is answered again only for the same code. */
+  codeHash: string
   /** Absent for an unknown code. */
   ticketId?: string
   eventId?: string

@@ -125,6 +125,24 @@ describe('the check-in log', () => {
     ])
     expect(log.every((r) => r.at && r.maskedName === '王**')).toBe(true)
   })
+
+  it('a nonce is bound to its code: reused with another code it is refused, answers nothing and records nothing', async () => {
+    const ticketA = await door('door-nonce', { mode: 'multiple' })
+    const ticketB = await reserveTicket(stack, 'door-nonce-s', 'door_nonce_other', '李四')
+    const first = await scan(stack, STAFF, ticketA.code, 'nonce-bound-0001')
+    expect(outcome(first)).toBe('ADMITTED')
+    const before = await allDocs<CheckinRecord>(db, 'checkins')
+    for (const code of [ticketB.code, '123']) {
+      const reused = await scan(stack, STAFF, code, 'nonce-bound-0001')
+      expect(reused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', fields: { nonce: 'NONCE_REUSED' } } })
+      // Nothing of the first answer (A's name, its entries) reaches the reuse.
+      expect(JSON.stringify(reused)).not.toContain('王')
+    }
+    expect(await allDocs<CheckinRecord>(db, 'checkins')).toHaveLength(before.length)
+    // B is untouched and still enters with a nonce of its own; A's replay still answers A's answer.
+    expect(outcome(await scan(stack, STAFF, ticketB.code, 'nonce-bound-0002'))).toBe('ADMITTED')
+    expect(await scan(stack, STAFF, ticketA.code, 'nonce-bound-0001')).toEqual(first)
+  })
 })
 
 describe("the organizer's view", () => {
