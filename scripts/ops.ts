@@ -24,7 +24,9 @@ async function main(): Promise<void> {
     const jobs = await stuckJobs(ctx.db, ctx.now())
     if (jobs.length === 0) console.log('no stuck jobs')
     for (const job of jobs) {
-      console.log(`${job.state.padEnd(7)} ${job._id}  attempts ${job.attempts}  next ${new Date(job.runAt).toISOString()}  ${job.lastError ?? ''}`)
+      // An uncertain job is never run again: there is no next attempt to show.
+      const next = job.state === 'uncertain' ? 'not retried (at most once)' : `next ${new Date(job.runAt).toISOString()}`
+      console.log(`${job.state.padEnd(9)} ${job._id}  attempts ${job.attempts}  ${next}  ${job.lastError ?? ''}`)
     }
     return
   }

@@ -37,10 +37,12 @@ export interface LocalStackOptions {
   wechatSimulator?: string | CloudCallTarget
   /** Network time the emulator adds to every database request (EMULATOR_LATENCY_MS), default 0. */
   latencyMs?: number
+  /** How long the emulator waits for a cloud call's answer before CloudBase's timeout (-604102); default 10 s. */
+  openApiTimeoutMs?: number
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator, latencyMs: options.latencyMs })
+  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator, latencyMs: options.latencyMs, openApiTimeoutMs: options.openApiTimeoutMs })
   const runtime = new Runtime({
     functions: options.functions ?? discoverFunctions('source'),
     adminUrl: emulator.adminUrl,

@@ -27,6 +27,8 @@ export interface WechatStackOptions {
   env?: Record<string, string>
   /** Runs once the simulator is up, before the functions start; its answer joins their environment. */
   prepare?: (wechat: WechatSimulator) => Promise<Record<string, string>>
+  /** See LocalStackOptions.openApiTimeoutMs. */
+  openApiTimeoutMs?: number
 }
 
 export async function startWechatStack(options: WechatStackOptions): Promise<WechatStack> {
@@ -36,6 +38,7 @@ export async function startWechatStack(options: WechatStackOptions): Promise<Wec
     functions: options.functions,
     maxInstances: options.maxInstances ?? 8,
     wechatSimulator: wechat,
+    openApiTimeoutMs: options.openApiTimeoutMs,
     functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env, ...prepared },
   })
   const client = createJsonClient()

@@ -200,7 +200,11 @@ export interface CheckinRecord {
   maskedName: string
 }
 
-export type JobState = 'pending' | 'done' | 'dead'
+/**
+ * `uncertain`: an at-most-once job whose attempt may or may not have reached the person (a timed-out
+ * send, a worker that died mid-call). It is never run again; an operator sees it in `ops jobs`.
+ */
+export type JobState = 'pending' | 'done' | 'dead' | 'uncertain'
 
 export interface JobRecord {
   /** The idempotency key: one job per side effect, whoever enqueues it. */
@@ -209,6 +213,8 @@ export interface JobRecord {
   payload: Record<string, unknown>
   state: JobState
   attempts: number
+  /** Attempts begun (set with the lease): more than `attempts` means one never reported its outcome. */
+  attemptsStarted?: number
   runAt: Date
   createdAt: Date
   lastError?: string

@@ -6,7 +6,7 @@ import { WechatError } from '../wechat/errors'
 import { withAccessToken, type TokenDeps } from '../wechat/tokens'
 import { subscribeMessageFor } from '../domain/reminders'
 import type { CallContext } from '../shared/handler'
-import type { JobHandler } from './worker'
+import { UncertainOutcome, type JobHandler } from './worker'
 
 /** errcodes that mean the side effect already holds (or can never apply): the job is complete. */
 const ALREADY_SO: Record<string, number[]> = {
@@ -20,16 +20,26 @@ const ALREADY_SO: Record<string, number[]> = {
 }
 
 /**
- * A cloud call's failure as a WechatError, so the worker retries what can pass later (WeChat busy,
+ * CloudBase's own refusals that come before the call leaves for WeChat: over the environment's
+ * request or concurrency quota, over a daily quota, no openapi permission. Any other CloudBase
+ * failure (-604102 the open API timed out, -501002 timeout, -501001 system) or a call with no code
+ * at all (the connection broke) may have reached WeChat: its outcome is unknown. An errcode WeChat
+ * answered itself (above -500000, -1 "system busy" included) means it did not act.
+ */
+const NOT_SENT = new Set([-501003, -501004, -501015, -501016, -604101])
+
+/**
+ * A cloud call's failure as a WechatError (an UncertainOutcome around it when it may have been delivered), so the worker retries what can pass later (WeChat busy,
  * CloudBase's own -5xxxxx errors, a permission still propagating: -604101) and gives up on a
  * refusal (a template or field WeChat rejects: 40037, 47003), which stays visible as a dead job.
  */
 export function cloudCallError(api: string, err: unknown): unknown {
   const errCode = Number((err as { errCode?: unknown })?.errCode)
-  if (!Number.isFinite(errCode)) return err
+  if (!Number.isFinite(errCode)) return new UncertainOutcome(err)
   const errMsg = String((err as { errMsg?: unknown }).errMsg ?? (err as Error).message ?? '')
   const transient = errCode === -1 || errCode <= -500_000
-  return new WechatError(api, errCode, errMsg, 'cloud call', transient ? 'busy' : undefined)
+  const error = new WechatError(api, errCode, errMsg, 'cloud call', transient ? 'busy' : undefined)
+  return NOT_SENT.has(errCode) || errCode > -500_000 ? error : new UncertainOutcome(error)
 }
 
 function str(job: JobRecord, key: string): string {

@@ -5,6 +5,25 @@ import type { Transaction } from '../domain/transaction'
 export type JobType = 'card.confirm' | 'card.unavailable' | 'card.consume' | 'card.updateuser' | 'subscribe.send'
 
 /**
+ * What a job whose outcome is unknown (a timed-out call, a worker that died during it) gets:
+ * - `at-least-once`: run again. WeChat's answer to a repeat is harmless: decrypting twice reads
+ *   twice; a second consume or unavailable is refused as already done (40099/40127), which the
+ *   handler counts as success; updateuser writes the same fields again.
+ * - `at-most-once`: never run again, recorded as `uncertain`. A subscribe message has no
+ *   idempotency key upstream: a repeat is a second message on the person's phone (and spends
+ *   another of their one-time subscriptions), so one possibly lost message is the lesser harm.
+ */
+export const DELIVERY: Record<JobType, 'at-least-once' | 'at-most-once'> = {
+  'card.confirm': 'at-least-once',
+  'card.unavailable': 'at-least-once',
+  'card.consume': 'at-least-once',
+  'card.updateuser': 'at-least-once',
+  'subscribe.send': 'at-most-once',
+}
+
+export const isAtMostOnce = (type: string): boolean => (DELIVERY as Record<string, string>)[type] === 'at-most-once'
+
+/**
  * A job for the outbox, written in the same transaction as the state change that calls for it, so
  * the change and the promise to tell WeChat commit together. `key` makes it idempotent: enqueuing
  * the same side effect twice is a duplicate-key error that the caller's transaction retry absorbs.

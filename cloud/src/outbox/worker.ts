@@ -3,6 +3,7 @@ import { findMany } from '../shared/db'
 import { isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { WechatError } from '../wechat/errors'
+import { isAtMostOnce } from './jobs'
 
 export interface OutboxOptions {
   /** Attempts before a job is declared dead. */
@@ -23,6 +24,18 @@ export interface RunReport {
   done: string[]
   retried: string[]
   dead: string[]
+  /** At-most-once jobs whose attempt may have reached the person: never run again. */
+  uncertain: string[]
+}
+
+/**
+ * Thrown by a handler when its call may have taken effect although it failed (a timeout, a lost
+ * answer): the worker retries it for an at-least-once job and records it as uncertain otherwise.
+ */
+export class UncertainOutcome extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`outcome unknown: ${describe(cause)}`)
+  }
 }
 
 type Db = CallContext['db']
@@ -33,18 +46,26 @@ function isPermanent(err: unknown): boolean {
 }
 
 function describe(err: unknown): string {
+  if (err instanceof UncertainOutcome) return describe(err.cause)
   return err instanceof Error ? err.message : String(err)
 }
 
-/** Takes a due job for this run: matches only if still pending, due and not leased by another run. */
+/**
+ * Takes a due job for this run: matches only if still pending, due and not leased by another run.
+ * The lease also records that an attempt begins, so an attempt that never reports its outcome (the
+ * worker died during the call) is known to the next run.
+ */
 async function lease(db: Db, job: JobRecord, now: number, leaseMs: number): Promise<boolean> {
   const _ = db.command
   const result = (await db
     .collection(COLLECTIONS.jobs)
     .where({ _id: job._id, state: 'pending', attempts: job.attempts, leaseUntil: _.or(_.exists(false), _.lt(now)) })
-    .update({ data: { leaseUntil: now + leaseMs } })) as unknown as { stats: { updated: number } }
+    .update({ data: { leaseUntil: now + leaseMs, attemptsStarted: job.attempts + 1 } })) as unknown as { stats: { updated: number } }
   return result.stats.updated === 1
 }
+
+/** Whether an earlier attempt of the job began and never recorded how it ended. */
+const interrupted = (job: JobRecord) => (job.attemptsStarted ?? 0) > job.attempts
 
 /**
  * One pass of the outbox worker: every due pending job is leased, executed once, and then marked
@@ -55,18 +76,29 @@ export async function runDueJobs(ctx: Pick<CallContext, 'db' | 'now'>, handlers:
   const _ = ctx.db.command
   const now = ctx.now()
   const due = await findMany<JobRecord>(ctx.db, COLLECTIONS.jobs, { state: 'pending', runAt: _.lte(now) }, { orderBy: ['runAt', 'asc'], limit: options.batch })
-  const report: RunReport = { done: [], retried: [], dead: [] }
+  const report: RunReport = { done: [], retried: [], dead: [], uncertain: [] }
   for (const job of due) {
     if (!(await lease(ctx.db, job, now.getTime(), options.leaseMs))) continue
     const ref = ctx.db.collection(COLLECTIONS.jobs).doc(job._id)
     const attempts = job.attempts + 1
     const handler = handlers[job.type]
+    if (isAtMostOnce(job.type) && interrupted(job)) {
+      const lastError = `attempt ${job.attemptsStarted} began and never reported: it may have been delivered`
+      await ref.update({ data: { state: 'uncertain', attempts: job.attemptsStarted, leaseUntil: 0, lastError } })
+      report.uncertain.push(job._id)
+      continue
+    }
     try {
       if (!handler) throw new Error(`no handler for job type ${job.type}`)
       await handler(job)
       await ref.update({ data: { state: 'done', attempts, doneAt: ctx.now(), leaseUntil: 0, lastError: null } })
       report.done.push(job._id)
     } catch (err) {
+      if (err instanceof UncertainOutcome && isAtMostOnce(job.type)) {
+        await ref.update({ data: { state: 'uncertain', attempts, leaseUntil: 0, lastError: describe(err.cause) } })
+        report.uncertain.push(job._id)
+        continue
+      }
       const dead = !handler || isPermanent(err) || attempts >= options.maxAttempts
       const delay = Math.min(options.baseDelayMs * 2 ** (attempts - 1), 3_600_000) * (0.75 + Math.random() * 0.5)
       await ref.update({
@@ -93,10 +125,10 @@ export async function enqueue(db: Db, job: JobRecord): Promise<void> {
   }
 }
 
-/** Jobs an operator should look at: dead ones, and pending ones that have failed or waited long. */
+/** Jobs an operator should look at: dead and uncertain ones, and pending ones that have failed or waited long. */
 export async function stuckJobs(db: Db, now: Date, waitedMs = 10 * 60_000): Promise<JobRecord[]> {
   const _ = db.command
-  const dead = await findMany<JobRecord>(db, COLLECTIONS.jobs, { state: 'dead' }, { orderBy: ['createdAt', 'desc'], limit: 100 })
+  const dead = await findMany<JobRecord>(db, COLLECTIONS.jobs, { state: _.in(['dead', 'uncertain']) }, { orderBy: ['createdAt', 'desc'], limit: 100 })
   const failing = await findMany<JobRecord>(db, COLLECTIONS.jobs, _.and([{ state: 'pending' }, _.or([{ attempts: _.gt(0) }, { createdAt: _.lt(new Date(now.getTime() - waitedMs)) }])]) as unknown as Record<string, unknown>, { limit: 100 })
   return [...dead, ...failing]
 }

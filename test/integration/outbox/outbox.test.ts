@@ -9,6 +9,8 @@ import { startWechatStack, type WechatStack } from '../../support/wechatStack'
 
 jest.setTimeout(120_000)
 
+const CLOUD_CALL_TIMEOUT_MS = 400
+
 const outboxFunction = discoverFunctions('source').filter((fn) => fn.name === 'outbox')
 let stack: WechatStack
 let db: Db
@@ -19,6 +21,8 @@ beforeAll(async () => {
     maxInstances: 1,
     // Retries due almost at once, and dead after 4 attempts, so the test needs no clock games.
     env: { TICKETCARD_OUTBOX_BASE_DELAY_MS: '1', TICKETCARD_OUTBOX_MAX_ATTEMPTS: '4', TICKETCARD_SUBSCRIBE_TEMPLATES: TEMPLATES },
+    // CloudBase gives up on a slow cloud call (-604102) after this, while WeChat may still deliver.
+    openApiTimeoutMs: CLOUD_CALL_TIMEOUT_MS,
   })
   db = adminDb(stack.adminUrl)
   const event = await seedEvent(db, openEvent('outbox', [{ id: 'outbox-s', capacity: 50 }]))
@@ -63,10 +67,10 @@ async function reminder(i: number): Promise<JobRecord> {
   return jobRecord('subscribe.send', `reminder-${i}`, { kind: 'reminder', ticketId, templateId: REMINDER.id, offsetMinutes: 1440, startsAt }, new Date())
 }
 
-async function runOutbox(): Promise<{ done: string[]; retried: string[]; dead: string[] }> {
+async function runOutbox(): Promise<{ done: string[]; retried: string[]; dead: string[]; uncertain: string[] }> {
   // Past the (1 ms based) backoff of the previous run's failures, so they are due again.
   await new Promise((resolve) => setTimeout(resolve, 50))
-  const result = (await stack.runtime.fireTimer('outbox')) as { ok: boolean; data: { done: string[]; retried: string[]; dead: string[] } }
+  const result = (await stack.runtime.fireTimer('outbox')) as { ok: boolean; data: { done: string[]; retried: string[]; dead: string[]; uncertain: string[] } }
   if (!result.ok) throw new Error(JSON.stringify(result))
   return result.data
 }
@@ -89,7 +93,7 @@ it('jobs wait while WeChat fails, then all complete exactly once after recovery'
   stack.wechat.control.clearFaults({})
   const recovered = await runOutbox()
   expect(recovered.done).toHaveLength(5)
-  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: [] })
+  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: [], uncertain: [] })
 
   const sent = stack.wechat.control.subscribeMessages({}) as Array<{ touser: string }>
   expect(sent.map((m) => m.touser).sort()).toEqual(['o_user_0', 'o_user_1', 'o_user_2', 'o_user_3', 'o_user_4'])
@@ -109,7 +113,7 @@ it('a job failing past its attempts ends dead, one WeChat refuses for good ends 
   stack.wechat.control.clearFaults({})
   const unknownTicket = await ticketOf('o_user_x', UNKNOWN_TEMPLATE.id)
   await enqueue(db, jobRecord('subscribe.send', 'no-template', { kind: 'confirmation', ticketId: unknownTicket, templateId: UNKNOWN_TEMPLATE.id }, new Date()))
-  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: ['subscribe.send:no-template'] })
+  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: ['subscribe.send:no-template'], uncertain: [] })
 
   const stuck = await stuckJobs(db, new Date())
   const byId = Object.fromEntries(stuck.map((j) => [j._id, j]))
@@ -118,5 +122,46 @@ it('a job failing past its attempts ends dead, one WeChat refuses for good ends 
   expect(byId['subscribe.send:no-template']).toMatchObject({ state: 'dead', attempts: 1 })
   expect(byId['subscribe.send:no-template'].lastError).toContain('40037')
   // Dead jobs are never run again.
-  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: [] })
+  expect(await runOutbox()).toEqual({ done: [], retried: [], dead: [], uncertain: [] })
+})
+
+describe('subscribe messages are sent at most once', () => {
+  const SEND = '/cgi-bin/message/subscribe/send'
+  const sentTo = (touser: string) => (stack.wechat.control.subscribeMessages({ touser }) as unknown[]).length
+
+  it('a send that times out while WeChat delivers it is recorded as uncertain and never repeated', async () => {
+    const jobs = [await reminder(20), await reminder(21)]
+    for (const job of jobs) await enqueue(db, job)
+    stack.wechat.control.setLatency({ endpoint: SEND, ms: CLOUD_CALL_TIMEOUT_MS * 2 })
+    let first: Awaited<ReturnType<typeof runOutbox>>
+    try {
+      first = await runOutbox()
+    } finally {
+      stack.wechat.control.setLatency({ endpoint: SEND, ms: 0 })
+    }
+    // WeChat delivered them late; later runs must not send them again.
+    await new Promise((resolve) => setTimeout(resolve, CLOUD_CALL_TIMEOUT_MS * 2))
+    const later = [await runOutbox(), await runOutbox()]
+    expect([sentTo('o_user_20'), sentTo('o_user_21')]).toEqual([1, 1])
+    expect(first.uncertain.sort()).toEqual(jobs.map((j) => j._id).sort())
+    expect(first.retried).toEqual([])
+    expect(later).toEqual(Array(2).fill({ done: [], retried: [], dead: [], uncertain: [] }))
+    const stuck = Object.fromEntries((await stuckJobs(db, new Date())).map((j) => [j._id, j]))
+    for (const job of jobs) {
+      expect(stuck[job._id]).toMatchObject({ state: 'uncertain', attempts: 1 })
+      expect(stuck[job._id].lastError).toContain('-604102')
+    }
+  })
+
+  it('an attempt that started and never reported (the worker died mid-send) is not repeated; a card job is', async () => {
+    const message = await reminder(22)
+    const interrupted = { attempts: 0, attemptsStarted: 1, leaseUntil: 0 }
+    await db.collection('jobs').add({ data: { ...message, ...interrupted } })
+    const card = jobRecord('card.updateuser', 'interrupted', { cardId: 'pXXXX', code: '123456789012345678', fields: {} }, new Date())
+    await db.collection('jobs').add({ data: { ...card, ...interrupted } })
+    const report = await runOutbox()
+    expect(report.uncertain).toEqual([message._id])
+    expect(report.done).toEqual([card._id])
+    expect(sentTo('o_user_22')).toBe(0)
+  })
 })

@@ -35,7 +35,7 @@ it('the timers still run', async () => {
   expect(await stack.runtime.fireTimer('token')).toEqual({ ok: true, data: { refreshed: true } })
   expect(before).toEqual([0, 0])
   expect([calls('/cgi-bin/stable_token'), calls('/cgi-bin/ticket/getticket')]).toEqual([1, 1])
-  expect(await stack.runtime.fireTimer('outbox')).toEqual({ ok: true, data: { done: [], retried: [], dead: [] } })
+  expect(await stack.runtime.fireTimer('outbox')).toEqual({ ok: true, data: { done: [], retried: [], dead: [], uncertain: [] } })
   expect(await stack.runtime.fireTimer('retention')).toMatchObject({ ok: true })
   expect(await stack.runtime.fireTimer('reminders')).toEqual({ ok: true, data: { sessions: [], queued: 0 } })
 })
