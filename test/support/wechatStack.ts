@@ -29,6 +29,8 @@ export interface WechatStackOptions {
   prepare?: (wechat: WechatSimulator) => Promise<Record<string, string>>
   /** See LocalStackOptions.openApiTimeoutMs. */
   openApiTimeoutMs?: number
+  /** See LocalStackOptions.latencyMs. */
+  latencyMs?: number
 }
 
 export async function startWechatStack(options: WechatStackOptions): Promise<WechatStack> {
@@ -39,6 +41,7 @@ export async function startWechatStack(options: WechatStackOptions): Promise<Wec
     maxInstances: options.maxInstances ?? 8,
     wechatSimulator: wechat,
     openApiTimeoutMs: options.openApiTimeoutMs,
+    latencyMs: options.latencyMs,
     functionEnv: { OA_APPID: TEST_OA.appid, OA_APPSECRET: TEST_OA.secret, WECHAT_API_BASE: wechat.baseUrl, ...options.env, ...prepared },
   })
   const client = createJsonClient()
