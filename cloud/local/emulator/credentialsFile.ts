@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EmulatorCredentials } from './credentials'
+import { makePrivateDirectory } from './privateFiles'
 
 export interface CredentialsFile extends EmulatorCredentials {
   /** The emulator these credentials open, so a client never signs for another one with them. */
@@ -20,7 +21,7 @@ export function credentialsFileOf(dataFile: string): string {
 
 /** Writes the file atomically with mode 0600 (a fresh file: an old one's looser mode never carries over). */
 export function writeCredentialsFile(file: string, contents: CredentialsFile): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  makePrivateDirectory(path.dirname(file))
   const staging = `${file}.${randomBytes(6).toString('hex')}.tmp`
   try {
     fs.writeFileSync(staging, `${JSON.stringify(contents, null, 2)}\n`, { mode: 0o600, flag: 'wx' })

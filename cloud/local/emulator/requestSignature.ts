@@ -3,6 +3,13 @@
  * request, as CloudBase does: the secret id, the timestamp against the expiry window, and the
  * signature recomputed over the method, URL, signed headers and every parameter of the body.
  * The signer is the SDK's own (@cloudbase/signature-nodejs), so both sides canonicalise alike.
+ *
+ * Two steps, so a stranger costs nothing: `checkSignatureHeaders` (the Authorization header, the
+ * secret id, the timestamp) runs before the body is read; `checkSignature` then recomputes the
+ * signature from the raw body. A JSON body's parameters are taken from its raw text (topLevelJson.ts)
+ * and never parsed here: the signer hashes each top-level field as a string (a string value as it
+ * is, anything else as the SDK's JSON.stringify of it, which is the text the SDK sent), so the raw
+ * text of each value is what was signed, and the body is parsed only once it is known to be signed.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type http from 'node:http'
@@ -10,6 +17,7 @@ import { Signer } from '@cloudbase/signature-nodejs'
 import { parseMultipart } from '../wechat/multipart'
 import type { EmulatorCredentials } from './credentials'
 import { CloudBaseError, ReplyCode } from './errors'
+import { topLevelFields } from './topLevelJson'
 
 /** wx-server-sdk declares `X-Signature-Expires: 600`; a request claiming longer is held to this. */
 export const MAX_SIGNATURE_AGE_SECONDS = 600
@@ -24,6 +32,16 @@ export interface ReceivedRequest {
   headers: http.IncomingHttpHeaders
   /** What the SDK signed as parameters (see jsonParams and multipartParams); read once the headers pass. */
   params: () => SignedParams
+}
+
+/** What the signature headers claim, checked before the body is read (checkSignatureHeaders). */
+export interface SignatureClaim {
+  /** `content-type;host;...` as the Authorization header lists them. */
+  signedHeaderNames: string
+  /** Hex HMAC-SHA256. */
+  signature: string
+  /** X-Timestamp, seconds since 1970. */
+  timestamp: number
 }
 
 export type SignedParams = Record<string, unknown> | string
@@ -50,10 +68,14 @@ function sameText(a: string, b: string): boolean {
 /**
  * The signer lower-cases parameter names, so `query` and `Query` would be hashed as one while the
  * emulator reads `query`: a body holding both could carry a forged value past a good signature.
+ * A name written twice is refused alike: the signature would cover one, the parse keep the other.
  */
 function refuseCaseTwins(names: string[]): void {
   const seen = new Map<string, string>()
+  const exact = new Set<string>()
   for (const name of names) {
+    if (exact.has(name)) throw refused('SignatureFailure', `parameter "${name}" appears twice, so one signature cannot cover both`)
+    exact.add(name)
     const folded = Signer.camSafeUrlEncode(name.toLowerCase().trim())
     const twin = seen.get(folded)
     if (twin !== undefined) throw refused('SignatureFailure', `parameters "${twin}" and "${name}" differ only in letter case, so one signature cannot cover both`)
@@ -61,11 +83,15 @@ function refuseCaseTwins(names: string[]): void {
   }
 }
 
-/** A JSON body's signed parameters: its fields (the SDK signs the object it serialises), else the raw text. */
-export function jsonParams(text: string, parsed: unknown): SignedParams {
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return text
-  refuseCaseTwins(Object.keys(parsed))
-  return parsed as Record<string, unknown>
+/**
+ * A JSON body's signed parameters, from its raw text: the fields of an object (the SDK signs the
+ * object it serialises, each value as a string), else the whole text (as the signer signs a string).
+ */
+export function jsonParams(text: string): SignedParams {
+  const fields = topLevelFields(text)
+  if (!fields) return text
+  refuseCaseTwins(fields.map((field) => field.name))
+  return Object.fromEntries(fields.map((field) => [field.name, field.value]))
 }
 
 /**
@@ -79,9 +105,13 @@ export function multipartParams(body: Buffer, contentType: string): SignedParams
   return Object.fromEntries(parts.map((part) => [part.name, part.contentType !== null || part.filename !== null ? part.data : part.data.toString('utf8')]))
 }
 
-/** Throws SIGN_PARAM_INVALID, saying what is wrong, unless the request carries a valid signature by `credentials`. */
-export function verifySignature(request: ReceivedRequest, credentials: EmulatorCredentials, nowSeconds = Math.floor(Date.now() / 1000)): void {
-  const authorization = header(request.headers, 'authorization')
+/**
+ * The headers' part of the check, before any of the body is read: throws SIGN_PARAM_INVALID, saying
+ * what is wrong, unless the request is signed, by `credentials`' secret id, within its time window,
+ * over the host and content-type headers. Answers what the signature claims, for checkSignature.
+ */
+export function checkSignatureHeaders(headers: http.IncomingHttpHeaders, credentials: EmulatorCredentials, nowSeconds = Math.floor(Date.now() / 1000)): SignatureClaim {
+  const authorization = header(headers, 'authorization')
   if (!authorization) {
     throw refused('InvalidAuthorization', 'request is not signed: no Authorization header (wx-server-sdk signs with TENCENTCLOUD_SECRETID and TENCENTCLOUD_SECRETKEY)')
   }
@@ -92,25 +122,36 @@ export function verifySignature(request: ReceivedRequest, credentials: EmulatorC
     throw refused('SecretIdNotFound', `unknown secret id "${secretId}": each local emulator run makes its own credentials (see cloud/local/emulator/README.md)`)
   }
 
-  const timestamp = Number(header(request.headers, 'x-timestamp'))
+  const timestamp = Number(header(headers, 'x-timestamp'))
   if (!Number.isSafeInteger(timestamp) || timestamp <= 0) throw refused('InvalidAuthorization', 'the signed request has no valid X-Timestamp header (seconds since 1970)')
-  const declared = Number(header(request.headers, 'x-signature-expires'))
+  const declared = Number(header(headers, 'x-signature-expires'))
   const validFor = Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, MAX_SIGNATURE_AGE_SECONDS) : MAX_SIGNATURE_AGE_SECONDS
   const age = nowSeconds - timestamp
   if (age > validFor) throw refused('SignatureExpire', `signature expired: made ${age} s ago, valid for ${validFor} s`)
   if (-age > MAX_CLOCK_SKEW_SECONDS) throw refused('SignatureExpire', `signature timestamp is ${-age} s ahead of this clock (at most ${MAX_CLOCK_SKEW_SECONDS} s allowed)`)
+  const names = signedHeaderNames.split(';')
+  if (!names.includes('host') || !names.includes('content-type')) throw refused('InvalidAuthorization', 'the signature must cover the host and content-type headers')
+  return { signedHeaderNames, signature, timestamp }
+}
 
+/** The body's part: throws SIGN_PARAM_INVALID unless `claim`'s signature is the one `credentials` make over this request. */
+export function checkSignature(request: ReceivedRequest, claim: SignatureClaim, credentials: EmulatorCredentials): void {
   const params = request.params()
-  const signedHeaders = Object.fromEntries(signedHeaderNames.split(';').map((name) => [name, header(request.headers, name)]))
+  const signedHeaders = Object.fromEntries(claim.signedHeaderNames.split(';').map((name) => [name, header(request.headers, name)]))
   let expected: string
   try {
     // node-sdk signs the method in lower case ("post"), and the URL without its scheme.
     const url = `http://${header(request.headers, 'host') ?? ''}${request.path}`
-    expected = String(new Signer(credentials, 'tcb').tc3sign(request.method.toLowerCase(), url, signedHeaders, params, timestamp, { withSignedParams: true }).signature)
+    expected = String(new Signer(credentials, 'tcb').tc3sign(request.method.toLowerCase(), url, signedHeaders, params, claim.timestamp, { withSignedParams: true }).signature)
   } catch (err) {
     throw refused('InvalidAuthorization', `the signature must cover the host and content-type headers (${(err as Error).message})`)
   }
-  if (!timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(signature, 'hex'))) {
+  if (!timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(claim.signature, 'hex'))) {
     throw refused('SignatureFailure', 'signature does not match the request: it was made with another secret key, or the request changed after signing')
   }
+}
+
+/** Both steps at once: throws SIGN_PARAM_INVALID, saying what is wrong, unless the request carries a valid signature by `credentials`. */
+export function verifySignature(request: ReceivedRequest, credentials: EmulatorCredentials, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  checkSignature(request, checkSignatureHeaders(request.headers, credentials, nowSeconds), credentials)
 }

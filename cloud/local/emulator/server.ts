@@ -4,6 +4,11 @@
  * bodies are `wx.openApi` calls, passed raw to the WeChat side. Every request must carry the SDK's
  * signature made with this emulator's credentials (see requestSignature.ts); /health needs none.
  *
+ * Order of work, so that a request nobody signed costs nothing: the signature's headers (secret id,
+ * timestamp) and a declared Content-Length are checked before a byte of the body is read; the body
+ * is read up to MAX_BODY_BYTES; the signature is checked over its raw text; only then is its
+ * nesting measured (a bounded scan) and the body parsed, once.
+ *
  * Errors are answered with HTTP 200 and `{code, message}`, as CloudBase does: for any other status
  * the SDK reports only "<status> <text>", losing the message.
  */
@@ -11,8 +16,9 @@ import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { type Action, type ActionContext, type WireRequest } from './actions'
 import type { EmulatorCredentials } from './credentials'
+import { jsonNestingDepth } from '../runtime/jsonNesting'
 import { CloudBaseError, invalidParam, ReplyCode } from './errors'
-import { jsonParams, multipartParams, verifySignature } from './requestSignature'
+import { checkSignature, checkSignatureHeaders, jsonParams, multipartParams, type SignatureClaim } from './requestSignature'
 
 export interface OpenApiHandler {
   /** Answers a multipart `wx.openApi` request with the raw bytes the SDK decodes (CommOpenApiResp). */
@@ -37,7 +43,19 @@ export interface ServerOptions {
   observe?: (action: string, error: CloudBaseError | null) => void
 }
 
-const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+/**
+ * Largest accepted request body: 2 MiB. The largest request the product sends is a batch insert of
+ * 500 free seats (INSERT_BATCH in cloud/src/domain/seats.ts, used by event import and capacity
+ * changes): about 320 kB on the wire (each seat ~640 bytes as escaped EJSON). Everything else is a
+ * few kB (one document, a query, a cloud call). 2 MiB leaves six times that and keeps what one
+ * request can make the emulator hold, scan and parse small.
+ */
+export const MAX_BODY_BYTES = 2 * 1024 * 1024
+/**
+ * Deepest JSON body accepted, counting the body object itself. The SDK's bodies nest three levels at
+ * most (documents, queries and updates travel as EJSON strings inside them); 32, as the gateway's.
+ */
+export const MAX_BODY_DEPTH = 32
 /** The SDK parses a wx.openApi reply as JSON only with exactly this content type; anything else is protobuf. */
 const OPENAPI_JSON = 'application/json; charset=utf-8'
 
@@ -49,9 +67,9 @@ function newRequestId(): string {
   return `${requestPrefix}-${Date.now().toString(16)}-${requestCounter.toString(16)}`
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown, contentType = 'application/json', extraHeaders: http.OutgoingHttpHeaders = {}): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...extraHeaders })
   res.end(text)
 }
 
@@ -61,31 +79,44 @@ function errorReply(err: CloudBaseError, requestId: string): Record<string, unkn
 
 class BodyTooLarge extends Error {}
 
+/** The body, up to `limit` bytes; past it (declared or streamed), reading stops and the rest is never read. */
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
-    req.on('data', (chunk: Buffer) => {
+    const collect = (chunk: Buffer) => {
       size += chunk.length
       if (size > limit) {
-        reject(new BodyTooLarge(`request body exceeds ${limit} bytes`))
-        req.destroy()
+        req.off('data', collect)
+        req.pause()
+        reject(new BodyTooLarge(`request body exceeds the ${limit}-byte limit`))
         return
       }
       chunks.push(chunk)
-    })
+    }
+    req.on('data', collect)
     req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
 
-type JsonBody = { value: unknown } | { error: Error }
+/** A declared Content-Length over `limit`, refused before reading. */
+function declaredTooLarge(req: http.IncomingMessage, limit: number): BodyTooLarge | undefined {
+  const declared = Number(req.headers['content-length'] ?? 0)
+  return declared > limit ? new BodyTooLarge(`request body of ${declared} bytes exceeds the ${limit}-byte limit`) : undefined
+}
 
-function parseJson(text: string): JsonBody {
+type JsonBody = { value: unknown } | { error: CloudBaseError }
+
+/** The signed body parsed, once its nesting is known to be bounded. */
+function parseJson(body: Buffer, text: string): JsonBody {
+  if (jsonNestingDepth(body, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) {
+    return { error: invalidParam(`request body nests deeper than ${MAX_BODY_DEPTH} levels of objects and arrays`) }
+  }
   try {
     return { value: JSON.parse(text) }
   } catch (err) {
-    return { error: err as Error }
+    return { error: invalidParam(`request body is not valid JSON: ${(err as Error).message}`) }
   }
 }
 
@@ -98,7 +129,7 @@ function envOf(request: WireRequest, url: URL): string {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 export function createServer(options: ServerOptions): http.Server {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES
   const log = options.log ?? ((line: string) => console.error(line))
   const latency = options.latencyMs ?? (() => 0)
   const observe = options.observe ?? (() => undefined)
@@ -110,7 +141,7 @@ export function createServer(options: ServerOptions): http.Server {
   const known = Object.keys(options.actions).sort().join(', ')
 
   async function handleJson(body: JsonBody, url: URL, req: http.IncomingMessage): Promise<Record<string, unknown>> {
-    if ('error' in body) throw invalidParam(`request body is not valid JSON: ${body.error.message}`)
+    if ('error' in body) throw body.error
     const request = body.value
     if (request === null || typeof request !== 'object' || Array.isArray(request)) throw invalidParam('request body must be a JSON object')
     const wire = request as WireRequest
@@ -148,32 +179,45 @@ export function createServer(options: ServerOptions): http.Server {
       return sendJson(res, 404, errorReply(new CloudBaseError(ReplyCode.INVALID_ACTION, `no route ${url.pathname}; the SDK posts to /admin`), requestId))
     }
     if (req.method !== 'POST') return sendJson(res, 405, errorReply(new CloudBaseError(ReplyCode.INVALID_ACTION, 'use POST /admin'), requestId))
+    const contentType = req.headers['content-type'] ?? ''
+    const multipart = contentType.startsWith('multipart/form-data')
+    const replyType = multipart ? OPENAPI_JSON : 'application/json'
+    /** Answers before the body is read (or all of it): the connection closes, so the unread rest is never read. */
+    const refuseUnread = (status: number, error: CloudBaseError) => {
+      if (!res.headersSent && !res.destroyed) sendJson(res, status, errorReply(error, requestId), replyType, { connection: 'close' })
+    }
+    let claim: SignatureClaim
+    try {
+      claim = checkSignatureHeaders(req.headers, options.credentials)
+    } catch (err) {
+      if (!(err instanceof CloudBaseError)) throw err
+      return refuseUnread(200, err)
+    }
+    const tooLarge = declaredTooLarge(req, limit)
+    if (tooLarge) return refuseUnread(413, invalidParam(tooLarge.message))
     let body: Buffer
     try {
       body = await readBody(req, limit)
     } catch (err) {
-      const status = err instanceof BodyTooLarge ? 413 : 400
-      if (!res.headersSent && !res.destroyed) sendJson(res, status, errorReply(invalidParam((err as Error).message), requestId))
-      return
+      return refuseUnread(err instanceof BodyTooLarge ? 413 : 400, invalidParam((err as Error).message))
     }
-    const contentType = req.headers['content-type'] ?? ''
-    const multipart = contentType.startsWith('multipart/form-data')
     const text = multipart ? '' : body.toString('utf8')
-    const json = multipart ? undefined : parseJson(text)
     try {
-      verifySignature(
+      checkSignature(
         {
           method: req.method ?? 'POST',
           path: req.url ?? '/',
           headers: req.headers,
-          params: () => (json ? jsonParams(text, 'value' in json ? json.value : undefined) : multipartParams(body, contentType)),
+          params: () => (multipart ? multipartParams(body, contentType) : jsonParams(text)),
         },
+        claim,
         options.credentials,
       )
     } catch (err) {
       if (!(err instanceof CloudBaseError)) throw err
-      return sendJson(res, 200, errorReply(err, requestId), multipart ? OPENAPI_JSON : 'application/json')
+      return sendJson(res, 200, errorReply(err, requestId), replyType)
     }
+    const json = multipart ? undefined : parseJson(body, text)
     if (!json) return handleOpenApi(body, contentType, res, requestId)
     const action = 'value' in json && json.value !== null && typeof json.value === 'object' ? String((json.value as WireRequest).action) : 'unparsable'
     let reply: Record<string, unknown>

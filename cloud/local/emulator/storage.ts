@@ -19,6 +19,7 @@ import Database from 'better-sqlite3'
 import type { Doc } from './ejson'
 import { serializeDoc } from './ejson'
 import { assertNoArrayInUniqueKey, indexColumns, type IndexConfig, indexExpressions, type IndexSpec, pathHasArray } from './indexes'
+import { makePrivateDirectory, preparePrivateDatabaseFile } from './privateFiles'
 
 type Connection = Database.Database
 type Statement = Database.Statement<unknown[]>
@@ -124,9 +125,11 @@ export class Storage {
       this.temporaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emulator-'))
       this.file = path.join(this.temporaryDir, 'db.sqlite')
     } else {
-      fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true })
+      makePrivateDirectory(path.dirname(path.resolve(options.file)))
       this.file = options.file
     }
+    // Owner-only from creation, journals included (privateFiles.ts): the data is personal.
+    preparePrivateDatabaseFile(this.file)
     this.db = new Database(this.file)
     this.db.pragma('journal_mode = WAL')
     // A temporary database dies with the emulator, so it skips the syncs that only survive a crash

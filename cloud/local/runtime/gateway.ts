@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { ApiError, ErrorCode } from '../../src/api/errors'
 import { jsonNestingDepth } from './jsonNesting'
 import { InvocationError } from './pool'
-import type { InvocationIdentity } from './protocol'
+import { callerIdProblem, type InvocationIdentity } from './protocol'
 import type { Runtime } from './runtime'
 
 export interface GatewayOptions {
@@ -15,6 +15,13 @@ export interface GatewayOptions {
   appid?: string
   /** Where failures are logged (English, for operators); default stderr. */
   log?: (line: string) => void
+  /**
+   * Browser origins allowed to call (`scheme://host:port`), e.g. the H5 dev server's
+   * `http://127.0.0.1:10086` and `http://localhost:10086`. A request carrying any other Origin is
+   * refused (403 FORBIDDEN); requests without one (mini-program hosts, node, curl) are served.
+   * Default none: no browser page may call, only a same-origin proxy that drops the header.
+   */
+  allowedOrigins?: string[]
 }
 
 export interface Gateway {
@@ -27,7 +34,12 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024
 export const DEV_MINIPROGRAM_APPID = 'wxdevminiprogram01'
 /** The development identity header. Only this local gateway honours it; production never does. */
 export const OPENID_HEADER = 'x-wx-openid'
-const OPENID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/**
+ * Host names a request may be addressed to: loopback only. A page whose DNS name is rebound to
+ * 127.0.0.1 after it loaded is same-origin with itself, not with us, but its requests carry its own
+ * name as Host, so they are refused here.
+ */
+const LOOPBACK_HOST = /^(?:localhost|127(?:\.[0-9]{1,3}){3}|\[::1\])(?::[0-9]{1,5})?$/i
 /**
  * Deepest event accepted, counting the event object itself. Our events are a few levels deep;
  * a few thousand levels overflow the stack when the event is serialized for the function instance.
@@ -110,18 +122,22 @@ function parseEvent(body: Buffer): unknown {
 function identityOf(req: http.IncomingMessage, appid: string): InvocationIdentity {
   const header = req.headers[OPENID_HEADER]
   const openid = Array.isArray(header) ? header[0] : header
-  if (openid !== undefined && !OPENID_PATTERN.test(openid)) {
-    throw new GatewayError(400, 'INVALID_INPUT', `${OPENID_HEADER} must be 1-64 letters, digits, "_" or "-"`)
-  }
-  // getWXContext turns an all-digit OPENID into a number, so "0012345" and "12345" would be one
-  // person. Real openids always hold letters.
-  if (openid !== undefined && /^[0-9]+$/.test(openid)) {
-    throw new GatewayError(400, 'INVALID_INPUT', `${OPENID_HEADER} must not be all digits (wx-server-sdk would read "${openid}" as a number); real openids contain letters`)
-  }
+  // The runtime's rule (protocol.ts): an openid-shaped string the SDK keeps a string.
+  const problem = openid === undefined ? undefined : callerIdProblem(OPENID_HEADER, openid)
+  if (problem) throw new GatewayError(400, 'INVALID_INPUT', problem)
   const clientIp = req.socket.remoteAddress?.replace(/^::ffff:/, '')
   // With an identity the call stands for a mini-program client call; without one it is what
   // CloudBase's HTTP access service delivers: no OPENID.
   return openid ? { openid, appid, clientIp, source: 'wx_client' } : { clientIp, source: 'wx_http' }
+}
+
+/** `origin` if it is written as browsers send an Origin (`http://127.0.0.1:10086`); else throws, naming it. */
+export function browserOrigin(origin: string): string {
+  const parsed = URL.canParse(origin) ? new URL(origin) : undefined
+  if (!parsed || parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+    throw new Error(`allowed origin "${origin}" must be a browser origin such as http://127.0.0.1:10086 (scheme, host and port; no path, no trailing slash)`)
+  }
+  return origin
 }
 
 /**
@@ -133,18 +149,48 @@ export async function startGateway(runtime: Runtime, options: GatewayOptions = {
   const appid = options.appid ?? DEV_MINIPROGRAM_APPID
   const log = options.log ?? ((line: string) => console.error(line))
 
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map(browserOrigin))
+  const allowedList = allowedOrigins.size > 0 ? [...allowedOrigins].join(', ') : 'none'
+
   const server = http.createServer((req, res) => {
-    res.setHeader('access-control-allow-origin', '*')
+    // Whose page may read an answer depends on the Origin: caches must not mix them.
+    res.setHeader('vary', 'origin')
+    const refusal = refusedCaller(req)
+    if (refusal) {
+      // Decided on the headers alone: the body is never read, so the connection cannot carry another request.
+      return sendError(res, 403, { code: 'FORBIDDEN', message: refusal }, { connection: 'close' })
+    }
+    const origin = req.headers.origin
+    if (origin !== undefined) res.setHeader('access-control-allow-origin', origin)
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, {
-        'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': `content-type, ${OPENID_HEADER}`,
-      })
+      res.writeHead(
+        204,
+        origin === undefined
+          ? {}
+          : { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': `content-type, ${OPENID_HEADER}`, 'access-control-max-age': '600' },
+      )
       res.end()
       return
     }
     void handle(req, res)
   })
+
+  /**
+   * Why the request is refused before anything else, or undefined: a Host that is not loopback (DNS
+   * rebinding), or a browser Origin other than the allowed ones (another site's page, which would
+   * otherwise call with the development identity header and read the answer).
+   */
+  function refusedCaller(req: http.IncomingMessage): string | undefined {
+    const host = req.headers.host
+    if (host === undefined || !LOOPBACK_HOST.test(host)) {
+      return `host ${JSON.stringify(host ?? '')} is not a loopback name or address: the development gateway answers requests to localhost, 127.0.0.1 or [::1] only`
+    }
+    const origin = req.headers.origin
+    if (origin !== undefined && !allowedOrigins.has(origin)) {
+      return `origin ${JSON.stringify(origin)} is not allowed: the development gateway answers pages of its own H5 origin only (allowed: ${allowedList})`
+    }
+    return undefined
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const { pathname } = new URL(req.url ?? '/', 'http://gateway')

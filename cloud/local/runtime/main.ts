@@ -3,10 +3,12 @@
  * triggers on schedule, and the HTTP gateway. Started by `npm run serve` / `npm run dev`.
  * Functions sign their database calls with the emulator's credentials, found as findCredentials
  * says (the stack passes them as TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY).
+ * GATEWAY_ALLOWED_ORIGINS (comma-separated) names the browser origins the gateway answers: the H5
+ * dev server's, which `npm run dev` / `npm run serve` pass; unset, no browser page may call it.
  */
 import { findCredentials, MissingCredentialsError } from '../emulator/findCredentials'
 import { discoverFunctions, type FunctionSource } from './functions'
-import { startGateway } from './gateway'
+import { browserOrigin, startGateway } from './gateway'
 import { DEFAULT_MAX_INSTANCES, Runtime } from './runtime'
 
 /** Which of the runtime's variables reach functions, as console-set variables do on CloudBase. */
@@ -27,6 +29,17 @@ async function main(): Promise<void> {
   const adminUrl = process.env.EMULATOR_ADMIN_URL
   if (!adminUrl) {
     console.error('EMULATOR_ADMIN_URL must point at the local emulator, e.g. http://127.0.0.1:9301/admin')
+    process.exit(2)
+  }
+  let allowedOrigins: string[] = []
+  try {
+    allowedOrigins = (process.env.GATEWAY_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '')
+      .map(browserOrigin)
+  } catch (err) {
+    console.error(`GATEWAY_ALLOWED_ORIGINS: ${(err as Error).message}`)
     process.exit(2)
   }
   const source = (process.env.FUNCTION_SOURCE ?? 'source') as FunctionSource
@@ -54,7 +67,7 @@ async function main(): Promise<void> {
     functionEnv,
     timers: process.env.TIMERS !== 'off',
   })
-  const gateway = await startGateway(runtime, { port: positiveInteger('GATEWAY_PORT', 8787) })
+  const gateway = await startGateway(runtime, { port: positiveInteger('GATEWAY_PORT', 8787), allowedOrigins })
   console.log(`gateway listening on ${gateway.url}`)
 
   const shutdown = async () => {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import type { FunctionDefinition } from './functions'
-import type { InstanceMessage, InvocationIdentity, SerializedError } from './protocol'
+import { identityProblem, type InstanceMessage, type InvocationIdentity, type SerializedError } from './protocol'
 
 const INSTANCE_ENTRY = path.join(__dirname, 'instance.ts')
 
@@ -139,6 +139,10 @@ export class FunctionPool {
   ) {}
 
   async invoke(event: unknown, identity: InvocationIdentity): Promise<unknown> {
+    // Every invocation passes here, the gateway's and in-process ones (tests, tools): an identity
+    // the SDK would read as a number never reaches an instance's environment.
+    const problem = identityProblem(identity)
+    if (problem) throw new Error(`${this.definition.name}: refused identity: ${problem}`)
     if (this.closed) throw new InvocationError(this.definition.name, 'crash', `runtime is shutting down`)
     const instance = await this.acquire()
     try {

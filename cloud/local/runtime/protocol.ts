@@ -38,3 +38,36 @@ export const CONTEXT_ENV: Record<Exclude<keyof InvocationIdentity, 'source'>, st
   unionid: 'WX_UNIONID',
   clientIp: 'WX_CLIENTIP',
 }
+
+/** What an openid or unionid may be: 1 to 64 letters, digits, "_" or "-" (real ones are 28 such characters). */
+const CALLER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/**
+ * The values wx-server-sdk's getWXContext turns into numbers: its `isNumber` (index.js, used on
+ * every WX_CONTEXT_KEYS value) is `/^[-]?\d+$/`, then `parseInt`. So "-0042", "-042" and "-42" all
+ * become -42 (one person), "-0" becomes -0 (falsy: nobody), "0012345" becomes 12345. "1e5" and
+ * "0x1f" do not match and stay strings.
+ */
+const SDK_READS_AS_NUMBER = /^-?[0-9]+$/
+
+/**
+ * Why `value` cannot stand for a caller (`name`: the header or field it came in), or undefined when
+ * it can. One rule for the gateway's identity header and for identities given to the runtime in
+ * process, so no caller id reaches a function as anything but the string it is.
+ */
+export function callerIdProblem(name: string, value: string): string | undefined {
+  if (!CALLER_ID_PATTERN.test(value)) return `${name} must be 1-64 letters, digits, "_" or "-"`
+  if (SDK_READS_AS_NUMBER.test(value)) {
+    return `${name} must not be digits alone, with or without a leading "-": wx-server-sdk would read "${value}" as a number (so "-0042" and "-42" would be one person, and "-0" nobody); real openids contain letters`
+  }
+  return undefined
+}
+
+/** The first problem with the caller ids of `identity` (openid, unionid), or undefined. */
+export function identityProblem(identity: InvocationIdentity): string | undefined {
+  for (const field of ['openid', 'unionid'] as const) {
+    const value = identity[field]
+    const problem = value === undefined ? undefined : callerIdProblem(field, value)
+    if (problem) return problem
+  }
+  return undefined
+}

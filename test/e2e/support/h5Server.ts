@@ -112,10 +112,18 @@ function refused(res: http.ServerResponse, target: URL): void {
   res.end(JSON.stringify({ code: 'NETWORK_ERROR', message: `gateway unreachable: connect ECONNREFUSED ${target.hostname}:${target.port}` }))
 }
 
+/**
+ * Sends the request on to `target` as a same-origin proxy does: a request from this server's own
+ * pages goes without their Origin (the gateway answers no browser origin it was not told of, and
+ * this server's port is chosen at random); one from any other origin keeps it, so the gateway
+ * refuses it as it would refuse that page.
+ */
 function forward(req: http.IncomingMessage, res: http.ServerResponse, target: URL): void {
+  const { origin, ...headers } = req.headers
+  const ownOrigin = `http://${req.headers.host ?? ''}`
   const upstream = http.request(
     target,
-    { method: req.method, headers: { ...req.headers, host: target.host } },
+    { method: req.method, headers: { ...headers, ...(origin !== undefined && origin !== ownOrigin ? { origin } : {}), host: target.host } },
     (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)
       answer.pipe(res)
