@@ -11,6 +11,9 @@ import { type EmulatorCredentials, newCredentials } from '../cloud/local/emulato
 import { createCard } from '../cloud/src/card/admin'
 import { loadCardDefinition, validFor } from '../cloud/src/card/definition'
 import { connectSimulatorControl } from '../cloud/local/wechat/controlClient'
+import type { CardSnapshot } from '../cloud/local/wechat/control'
+import { stateFileBeside } from '../cloud/local/wechat/stateFile'
+import { configuredDataFile } from '../cloud/local/emulator/dataFile'
 import { ConfigError, privacyConfig, reservationConfig, wechatConfig } from '../cloud/src/shared/config'
 import { cardTypeConfig } from '../cloud/src/domain/cardConfig'
 import { reminderConfig } from '../cloud/src/domain/subscribeTemplates'
@@ -146,15 +149,37 @@ function functionEnvironment(wechatUrl: string): Record<string, string> {
 const EXAMPLE_CARD = path.join(root, 'cards', 'ticket-card.example.json')
 
 /**
+ * The example card a previous run created in the simulator (its state file keeps cards), while it
+ * stays valid for a month more: the cards people added then keep their entry back into the app.
+ */
+function keptDemoCard(cards: CardSnapshot[], definition: ReturnType<typeof loadCardDefinition>, appid: string): CardSnapshot | null {
+  const key = definition.cardType.toLowerCase()
+  const wanted = (definition.card[key] as { base_info: Record<string, unknown> }).base_info
+  const month = 30 * 86_400_000
+  const fits = (card: CardSnapshot) => {
+    const base = ((card.wire[key] ?? {}) as { base_info?: Record<string, unknown> }).base_info ?? {}
+    const end = Number((base.date_info as { end_timestamp?: unknown } | undefined)?.end_timestamp ?? 0) * 1000
+    return card.appid === appid && card.status === 'CARD_STATUS_VERIFY_OK' && card.cardType === definition.cardType && base.title === wanted.title && base.brand_name === wanted.brand_name && end > Date.now() + month
+  }
+  return cards.filter(fits).sort((a, b) => b.createdAt - a.createdAt)[0] ?? null
+}
+
+/**
  * The card the functions sign for: `TICKETCARD_CARD_ID` when given; otherwise, against the local
  * simulator, the example ticket card created through the real API (logo uploaded) and approved,
- * so a new developer sees the whole card-pack flow with no setup. Against real WeChat, none.
+ * so a new developer sees the whole card-pack flow with no setup (or the one a previous run
+ * created, which the simulator kept). Against real WeChat, none.
  */
 async function demoCard(wechatUrl: string): Promise<string | null> {
   if (process.env.TICKETCARD_CARD_ID) return process.env.TICKETCARD_CARD_ID
   if (process.env.WECHAT_API_BASE !== wechatUrl) return null
   const day = 86_400_000
   const definition = validFor(loadCardDefinition(EXAMPLE_CARD), new Date(Date.now() - day), new Date(Date.now() + 365 * day))
+  const kept = keptDemoCard(await connectSimulatorControl(wechatUrl).cards(), definition, wechatConfig().appid)
+  if (kept) {
+    console.log(`card ${kept.cardId} ready: the example ticket card, kept by the simulator from an earlier run`)
+    return kept.cardId
+  }
   const card = await createCard(wechatConfig(), definition)
   await connectSimulatorControl(wechatUrl).approveCard({ cardId: card.cardId })
   console.log(`card ${card.cardId} ready: the example ticket card, approved in the simulator`)
@@ -184,6 +209,9 @@ export async function startBackend(ports: StackPorts): Promise<EmulatorCredentia
     })
     await startService('wechat', tsx('cloud/local/wechat/main.ts'), {
       WECHAT_SIM_PORT: String(ports.wechat),
+      // Beside the emulator's data file: what the functions cached (tokens, the card ticket) and
+      // the cards people added stay valid across a restart, as they do with WeChat.
+      WECHAT_SIM_DATA: process.env.WECHAT_SIM_DATA || stateFileBeside(configuredDataFile()),
       WECHAT_SIM_APPID: functionEnv.OA_APPID,
       WECHAT_SIM_SECRET: functionEnv.OA_APPSECRET,
     })
@@ -192,6 +220,8 @@ export async function startBackend(ports: StackPorts): Promise<EmulatorCredentia
       ...functionEnv,
       ...(cardId ? { TICKETCARD_CARD_ID: cardId } : {}),
       GATEWAY_PORT: String(ports.gateway),
+      // The only browser pages the gateway answers: the H5 dev server's (its proxy forwards their Origin).
+      GATEWAY_ALLOWED_ORIGINS: `http://127.0.0.1:${ports.h5},http://localhost:${ports.h5}`,
       EMULATOR_ADMIN_URL: `http://127.0.0.1:${ports.emulator}/admin`,
       TENCENTCLOUD_SECRETID: credentials.secretId,
       TENCENTCLOUD_SECRETKEY: credentials.secretKey,

@@ -196,6 +196,7 @@ export const TEXT = {
   viewInCardPack: '在卡包中查看',
   cardPackPending: '已添加到卡包，正在确认，稍后可在卡包中查看',
   cardPackAddFailed: '添加到卡包没有成功，请稍后重试；页面内的二维码照常可用',
+  cardPackRefused: '添加到卡包没有成功：微信暂时没有接受这张票券，请稍后再点一次“添加到微信卡包”；页面内的二维码照常可用',
   cardPackOpenFailed: '暂时无法打开卡包，请稍后重试；页面内的二维码照常可用',
   // Personal data: the form's summary and agreement, erasing a ticket's data, the organizer's view.
   consentHeading: '个人信息说明',

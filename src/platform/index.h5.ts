@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro'
 import { DEV_TEXT, PAGE_TITLES } from '../i18n/zh-CN'
 import { developmentOpenid } from '../services/devIdentity'
+import { CARD_EXT_REFUSED } from './cardExtRefusal'
 import type {
   AddCardOutcome,
   CardPackHost,
@@ -43,6 +44,7 @@ const simulatorWallet: CardPackHost = {
     try {
       const answer = await walletCall('addCard', [card])
       const item = answer.cardList?.[0]
+      if (answer.errcode === CARD_EXT_REFUSED) return { outcome: 'refused', reason: answer.errmsg ?? 'invalid card ext' }
       if (answer.errcode || !item) return { outcome: 'failed', reason: answer.errmsg ?? 'addCard failed' }
       return item.isSuccess ? { outcome: 'added', encryptCode: item.code } : { outcome: 'failed', reason: item.errmsg ?? 'not added' }
     } catch (err) {

@@ -1,4 +1,5 @@
 import Taro from '@tarojs/taro'
+import { isCardExtRefusal } from './cardExtRefusal'
 import { errMsgOf } from './errMsg'
 import { safeFileName } from './fileName'
 import { scanWithCamera } from './scan'
@@ -28,7 +29,10 @@ const wechatCardPack: CardPackHost = {
           resolve(item?.isSuccess ? { outcome: 'added', encryptCode: item.code } : { outcome: 'failed', reason: 'addCard: the card was not added' })
         },
         // "addCard:fail cancel" is the person closing the sheet, not a failure.
-        fail: (err) => resolve(/:fail cancel/.test(errMsgOf(err)) ? { outcome: 'cancelled' } : { outcome: 'failed', reason: errMsgOf(err) }),
+        fail: (err) => {
+          if (/:fail cancel/.test(errMsgOf(err))) resolve({ outcome: 'cancelled' })
+          else resolve({ outcome: isCardExtRefusal(err) ? 'refused' : 'failed', reason: errMsgOf(err) })
+        },
       })
     }),
   open: (card) =>

@@ -45,8 +45,16 @@ export interface FileExportHost {
 /** Random bytes as lowercase hex, from the best source the host offers. */
 export type RandomHex = (bytes: number) => Promise<string>
 
-/** How an add-to-card-pack sheet ended. The person closing it is not an error. */
-export type AddCardOutcome = { outcome: 'added'; encryptCode: string } | { outcome: 'cancelled' } | { outcome: 'failed'; reason: string }
+/**
+ * How an add-to-card-pack sheet ended. The person closing it is not an error. `refused`: WeChat
+ * refused the cardExt itself (40080, "签名错误" on the phone), typically because the api_ticket that
+ * signed it is no longer valid: the backend can drop that ticket and sign again.
+ */
+export type AddCardOutcome =
+  | { outcome: 'added'; encryptCode: string }
+  | { outcome: 'cancelled' }
+  | { outcome: 'refused'; reason: string }
+  | { outcome: 'failed'; reason: string }
 
 /** The WeChat card pack, where the host has one. */
 export interface CardPackHost {

@@ -11,6 +11,8 @@ export type CardPackResult =
   | { kind: 'pending' }
   | { kind: 'cancelled' }
   | { kind: 'opened' }
+  /** WeChat refused the cardExt again after the backend signed it afresh: try again later. */
+  | { kind: 'refused' }
   | { kind: 'failed'; error: ApiError | null }
 
 interface State {
@@ -113,8 +115,16 @@ export const useTicketsStore = create<TicketsStore>()((set, get) => ({
     try {
       const signed = await callAction('card.ext', { ticketId })
       if (!signed.ok) return failed(signed.error)
-      const sheet = await cardPack.add(signed.data)
+      let sheet = await cardPack.add(signed.data)
+      if (sheet.outcome === 'refused') {
+        // WeChat no longer accepts the api_ticket that signed it: the backend drops exactly that
+        // ticket and signs again with a fresh one. Once, automatically.
+        const renewed = await callAction('card.ext', { ticketId, refusedCardExt: signed.data.cardExt })
+        if (!renewed.ok) return failed(renewed.error)
+        sheet = await cardPack.add(renewed.data)
+      }
       if (sheet.outcome === 'cancelled') return { kind: 'cancelled' }
+      if (sheet.outcome === 'refused') return { kind: 'refused' }
       if (sheet.outcome === 'failed') return failed(null)
       const recorded = await callAction('card.added', { ticketId, encryptCode: sheet.encryptCode })
       if (!recorded.ok) return failed(recorded.error)

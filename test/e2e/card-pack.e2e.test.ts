@@ -2,12 +2,13 @@
  * The card pack in Chromium, as a new user of the H5 development build: the simulator's wallet
  * stands in for the phone, so the browser drives the real signing path. Reserve, add the ticket
  * to the card pack, open it, come back through the card's entry; a tampered cardExt and a replayed
- * one are refused by the wallet.
+ * one are refused by the wallet; a cardExt refused because its api_ticket ended early is reported,
+ * and the card is added with a freshly signed one.
  */
 import path from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Page, Response } from 'playwright-core'
 import { discoverFunctions } from '../../cloud/local/runtime/functions'
-import { adminDb, openEvent, seedEvent } from '../support/adminDb'
+import { adminDb, allTickets, openEvent, seedEvent } from '../support/adminDb'
 import { createApprovedCard } from '../support/simCard'
 import { startWechatStack, type WechatStack } from '../support/wechatStack'
 import { launchBrowser, SCREENSHOT_DIR, type LaunchedBrowser } from './support/browser'
@@ -104,5 +105,32 @@ test('the wallet refuses a cardExt with one field changed, and the same cardExt 
   const post = (ext: string) => page.request.post(`${h5.url}/wallet/addCard`, { data: { openid: 'o_replay', cardList: [{ cardId, cardExt: ext }] } })
   expect(((await (await post(signed)).json()) as { cardList: { isSuccess: boolean }[] }).cardList[0].isSuccess).toBe(true)
   expect(await (await post(signed)).json()).toMatchObject({ errcode: 40080 })
+  await page.close()
+})
+
+test('a ticket WeChat ended early: the wallet refuses the first cardExt, the app reports it and adds the card', async () => {
+  const page = await browser.context.newPage()
+  await page.goto(h5.url)
+  // Someone new on this browser (the earlier tests used this identity's two tickets).
+  await page.evaluate(() => window.localStorage.clear())
+  const code = await reserveAndOpenTicket(page, '第1场')
+  const stored = (await allTickets(adminDb(stack.adminUrl))).find((t) => t.code === code)!
+  // The functions hold the ticket in their cache, and WeChat ends it early.
+  expect(await stack.call('attendee', 'card.ext', { ticketId: stored._id }, stored._openid)).toMatchObject({ ok: true })
+  expect(stack.wechat.control.expireTicket()).toEqual({ expired: true })
+  stack.wechat.control.resetCounters()
+
+  const responses: Response[] = []
+  page.on('response', (response) => {
+    if (response.url().endsWith('/wallet/addCard')) responses.push(response)
+  })
+  await page.getByText('添加到微信卡包').click()
+  await visible(page, '在卡包中查看')
+  const answers = await Promise.all(responses.map((response) => response.json() as Promise<unknown>))
+  expect(answers).toEqual([expect.objectContaining({ errcode: 40080 }), expect.objectContaining({ errcode: 0, cardList: [expect.objectContaining({ isSuccess: true })] })])
+  expect(stack.wechat.control.counters()['/cgi-bin/ticket/getticket']?.calls).toBe(1)
+  expect(stack.wechat.control.code({ cardId, code })).toMatchObject({ status: 'NORMAL' })
+  expect(await page.getByText('添加到卡包没有成功').count()).toBe(0)
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'card-pack-4-healed.png') })
   await page.close()
 })

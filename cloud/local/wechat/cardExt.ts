@@ -68,6 +68,16 @@ export class NonceRegistry {
     set.add(nonce)
   }
 
+  /** The used nonces per card: a cardExt used before a restart stays used after it. */
+  dump(): Record<string, string[]> {
+    return Object.fromEntries([...this.used].map(([cardId, set]) => [cardId, [...set]]))
+  }
+
+  restore(used: Record<string, string[]>): void {
+    this.reset()
+    for (const [cardId, nonces] of Object.entries(used)) this.used.set(cardId, new Set(nonces))
+  }
+
   reset(): void {
     this.used.clear()
   }

@@ -27,6 +27,11 @@ export interface CardRecord {
   refuseReason: string | null
 }
 
+export interface PersistedCards {
+  cards: CardRecord[]
+  whitelist: Array<{ appid: string; openid: string[]; username: string[] }>
+}
+
 /** Review events, as WeChat pushes them to the Official Account's server. */
 export type ReviewListener = (card: CardRecord, passed: boolean, now: number) => void
 
@@ -161,6 +166,20 @@ export class CardStore {
         ...card.typeFields,
       },
     }
+  }
+
+  /** The cards and the test whitelists, for the state file. */
+  dump(): PersistedCards {
+    return {
+      cards: [...this.cards.values()].map((card) => structuredClone(card)),
+      whitelist: [...this.whitelist].map(([appid, list]) => ({ appid, openid: [...list.openids], username: [...list.usernames] })),
+    }
+  }
+
+  restore(data: PersistedCards): void {
+    this.reset()
+    for (const card of data.cards) this.cards.set(card.cardId, structuredClone(card))
+    for (const list of data.whitelist) this.setWhitelist(list.appid, list.openid, list.username)
   }
 
   reset(): void {

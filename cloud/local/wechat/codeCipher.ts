@@ -15,7 +15,18 @@ const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES
  * than once in a while.
  */
 export class CodeCipher {
-  private readonly key = randomBytes(32)
+  private key = randomBytes(32)
+
+  /** The key, for the state file: an encrypted code handed out before a restart still decrypts after it. */
+  dump(): string {
+    return this.key.toString('base64')
+  }
+
+  restore(key: string): void {
+    const bytes = Buffer.from(key, 'base64')
+    if (bytes.length !== 32) throw new Error('the code cipher key must be 32 bytes')
+    this.key = bytes
+  }
 
   encrypt(appid: string, cardId: string, code: string): string {
     let best = ''

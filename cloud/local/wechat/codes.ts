@@ -111,6 +111,16 @@ export class CodeStore {
     return this.byKey.get(key(cardId, code)) ?? null
   }
 
+  /** Every code ever added (the per-user counts of get_limit follow from them). */
+  dump(): CodeRecord[] {
+    return [...this.byKey.values()].map((record) => structuredClone(record))
+  }
+
+  restore(records: CodeRecord[]): void {
+    this.reset()
+    for (const record of records) this.add(structuredClone(record))
+  }
+
   reset(): void {
     this.byKey.clear()
     this.byCode.clear()

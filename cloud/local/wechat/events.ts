@@ -25,6 +25,14 @@ export class EventLog {
     return this.events.filter((e) => (filter.event === undefined || e.Event === filter.event) && (filter.cardId === undefined || e.CardId === filter.cardId))
   }
 
+  dump(): CardEvent[] {
+    return this.events.map((e) => ({ ...e }))
+  }
+
+  restore(events: CardEvent[]): void {
+    this.events = events.map((e) => ({ ...e }))
+  }
+
   reset(): void {
     this.events = []
   }

@@ -10,6 +10,7 @@ import type { JsonObject } from './fields'
 import type { SimulatorLimits } from './limits'
 import { createServer } from './server'
 import { createState } from './state'
+import { readStateFile, restoreState, StateWriter } from './stateFile'
 
 export interface WechatSimulatorOptions {
   /** 0 (default): a free port. */
@@ -28,6 +29,12 @@ export interface WechatSimulatorOptions {
   reviewDelayMs?: number | null
   /** Unexpected failures; default stderr. */
   log?: (line: string) => void
+  /**
+   * Where the simulator keeps what a restart must not forget (tokens, api_tickets, cards, codes...;
+   * see stateFile.ts): loaded at start when present, written (mode 0600, atomically) as it changes
+   * and on close. Default: none, everything in memory (tests).
+   */
+  stateFile?: string
 }
 
 export interface WechatSimulator {
@@ -52,8 +59,11 @@ export async function startWechatSimulator(options: WechatSimulatorOptions = {})
     limits: options.limits,
     reviewDelayMs: options.reviewDelayMs ?? null,
   })
-  const control = createControl(state)
-  const server = createServer({ state, control, log: options.log ?? ((line) => console.error(line)) })
+  const log = options.log ?? ((line: string) => console.error(line))
+  const writer = options.stateFile === undefined ? null : openStateFile(options.stateFile, state, log)
+  const changed = writer ? () => writer.changed() : undefined
+  const control = changed ? afterEachCall(createControl(state), changed) : createControl(state)
+  const server = createServer({ state, control, log, changed })
   const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -72,12 +82,38 @@ export async function startWechatSimulator(options: WechatSimulatorOptions = {})
       if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency))
       return control.cloudCall(input)
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()))
         server.closeAllConnections()
-      }),
+      })
+      await writer?.close()
+    },
   }
+}
+
+/** Loads the state file when there is one, and writes it at once: from now on it exists, private. */
+function openStateFile(file: string, state: ReturnType<typeof createState>, log: (line: string) => void): StateWriter {
+  const saved = readStateFile(file)
+  if (saved) restoreState(state, saved)
+  const writer = new StateWriter(file, state, log)
+  writer.writeNow()
+  return writer
+}
+
+/** The control, calling `changed` after every method (a control call may change any part of the state). */
+function afterEachCall(control: SimulatorControl, changed: () => void): SimulatorControl {
+  const wrapped = {} as Record<string, unknown>
+  for (const [name, method] of Object.entries(control) as Array<[string, (input?: unknown) => unknown]>) {
+    wrapped[name] = (input?: unknown) => {
+      try {
+        return method(input)
+      } finally {
+        changed()
+      }
+    }
+  }
+  return wrapped as unknown as SimulatorControl
 }
 
 export { DEFAULT_ACCOUNT, type AccountCredentials } from './accounts'
@@ -94,3 +130,4 @@ export { DEV_SUBSCRIBE_TEMPLATES, type DevSubscribeTemplate } from './devTemplat
 export { checkSubscribeData, KEYWORD_RULES, KEYWORD_TYPES, keywordTypeOfKey, keywordValueProblem, type KeywordType, type SubscribeDataProblem } from './subscribeRules'
 export type { TokenKind, TokenSnapshot } from './tokens'
 export type { TicketRecord, TicketType } from './tickets'
+export { STATE_FILE_NAME, stateFileBeside } from './stateFile'

@@ -6,10 +6,16 @@
  *   WECHAT_SIM_SECRET           and AppSecret                   } wxdevofficialacct01
  *   WECHAT_SIM_ALLOWED_IPS      IP whitelist, comma-separated, or "any" (default)
  *   WECHAT_SIM_REVIEW_DELAY_MS  when set, new cards pass review by themselves after this long
+ *   WECHAT_SIM_DATA             when set, the state file (relative to the repository root): tokens,
+ *                               tickets, cards, codes... survive a restart (`npm run serve` puts it
+ *                               beside the emulator's data file); unset, everything is in memory
  *
  * Prints `wechat listening on http://127.0.0.1:<port>` once ready; SIGINT/SIGTERM close it cleanly.
  */
+import path from 'node:path'
 import { DEFAULT_ACCOUNT, startWechatSimulator } from './index'
+
+const root = path.resolve(__dirname, '..', '..', '..')
 
 function fail(message: string): never {
   console.error(message)
@@ -46,12 +52,18 @@ function reviewDelay(): number | null {
   return value
 }
 
+function stateFile(): string | undefined {
+  const raw = process.env.WECHAT_SIM_DATA
+  return raw === undefined || raw.trim() === '' ? undefined : path.resolve(root, raw)
+}
+
 async function main(): Promise<void> {
   const simulator = await startWechatSimulator({
     port: portFrom('WECHAT_SIM_PORT', 9302),
     accounts: [account()],
     allowedIps: allowedIps(),
     reviewDelayMs: reviewDelay(),
+    stateFile: stateFile(),
   })
   console.log(`wechat listening on ${simulator.baseUrl}`)
 

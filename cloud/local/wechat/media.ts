@@ -39,6 +39,16 @@ export class MediaStore {
     return this.urls.has(url)
   }
 
+  /** The uploaded images (a card's logo_url must stay one of them across restarts). */
+  dump(): Array<{ url: string; bytes: number; type: 'jpg' | 'png'; at: number }> {
+    return [...this.urls].map(([url, image]) => ({ url, ...image }))
+  }
+
+  restore(images: Array<{ url: string; bytes: number; type: 'jpg' | 'png'; at: number }>): void {
+    this.reset()
+    for (const { url, bytes, type, at } of images) this.urls.set(url, { bytes, type, at })
+  }
+
   reset(): void {
     this.urls.clear()
   }

@@ -13,6 +13,8 @@ export interface ServerDeps {
   control: SimulatorControl
   /** Where unexpected failures are reported (they also answer -1, as WeChat's own failures do). */
   log: (line: string) => void
+  /** Called after every WeChat API call (the state file's writer); control calls are wrapped in index.ts. */
+  changed?: () => void
 }
 
 /** Bodies beyond this are refused (uploadimg needs 1 MB plus multipart framing). */
@@ -79,7 +81,7 @@ function parseCloudCallApi(body: Buffer): unknown {
  * check the access_token and then the caller's IP, and only then run the (synchronous) handler.
  * Replies are HTTP 200 with `{errcode, errmsg}` on refusal, as WeChat's are.
  */
-export function createServer({ state, control, log }: ServerDeps): http.Server {
+export function createServer({ state, control, log, changed }: ServerDeps): http.Server {
   async function answer(path: string, route: Route, req: http.IncomingMessage, url: URL, body: Body, caller: CallerIp): Promise<JsonObject> {
     const server = !route.phone
     const latency = state.faults.latencyFor(path, server)
@@ -135,6 +137,7 @@ export function createServer({ state, control, log }: ServerDeps): http.Server {
     const body = await readBody(req)
     const reply = await answer(path, route, req, url, body, state.network.callerOf(req.socket.remoteAddress))
     state.counters.outcome(path, typeof reply.errcode === 'number' ? reply.errcode : 0)
+    changed?.()
     send(res, 200, reply, route.phone === true)
   }
 

@@ -60,6 +60,15 @@ export class SubscribeOutbox {
     return this.messages.filter((m) => filter.touser === undefined || m.touser === filter.touser)
   }
 
+  dump(): { messages: SubscribeMessage[]; nextMsgid: number } {
+    return { messages: structuredClone(this.messages), nextMsgid: this.nextMsgid }
+  }
+
+  restore(data: { messages: SubscribeMessage[]; nextMsgid: number }): void {
+    this.messages = structuredClone(data.messages)
+    this.nextMsgid = Math.max(this.nextMsgid, data.nextMsgid)
+  }
+
   reset(): void {
     this.messages = []
   }

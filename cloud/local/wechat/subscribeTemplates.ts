@@ -62,6 +62,16 @@ export class SubscribeTemplates {
     return [...this.templates.values()].map(copy)
   }
 
+  /** Every template, the development ones included. */
+  dump(): SubscribeTemplate[] {
+    return this.list()
+  }
+
+  restore(templates: SubscribeTemplate[]): void {
+    this.reset()
+    for (const template of templates) this.templates.set(template.id, copy(template))
+  }
+
   reset(): void {
     this.templates.clear()
     for (const template of this.defaults) this.templates.set(template.id, copy(template))

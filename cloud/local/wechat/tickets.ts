@@ -56,6 +56,22 @@ export class ApiTickets {
     return current !== null
   }
 
+  /** Every (AppID, type)'s recent tickets, oldest first. */
+  dump(): TicketRecord[] {
+    return [...this.history.values()].flat().map((record) => ({ ...record }))
+  }
+
+  restore(records: TicketRecord[]): void {
+    this.reset()
+    for (const record of [...records].sort((a, b) => a.issuedAt - b.issuedAt || a.generation - b.generation)) {
+      const key = `${record.appid}|${record.type}`
+      const list = this.history.get(key) ?? []
+      list.push({ ...record })
+      if (list.length > HISTORY) list.shift()
+      this.history.set(key, list)
+    }
+  }
+
   reset(): void {
     this.history.clear()
     this.daily.reset()

@@ -26,6 +26,12 @@ export type TokenState = 'valid' | 'invalidated' | 'expired'
 
 export type TokenSnapshot = Omit<TokenRecord, 'invalidAt'> & { invalidAt: number | null; state: TokenState }
 
+/** The tokens as the state file keeps them (JSON has no Infinity: a token not retired has invalidAt null). */
+export interface PersistedTokens {
+  tokens: Array<Omit<TokenRecord, 'invalidAt'> & { invalidAt: number | null }>
+  lastForceAt: Record<string, number>
+}
+
 /** Real tokens are URL-safe; anything else was mangled on the way (quoted, decoded, truncated). */
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{1,512}$/
 
@@ -134,6 +140,25 @@ export class AccessTokens {
     return [...this.byValue.values()]
       .filter((r) => appid === undefined || r.appid === appid)
       .map((r) => ({ ...r, invalidAt: Number.isFinite(r.invalidAt) ? r.invalidAt : null, state: tokenState(r, now) }))
+  }
+
+  /** What a restart must not forget: every token (old ones still answer 40001/42001 as before) and the current stable one. */
+  dump(): PersistedTokens {
+    return {
+      tokens: [...this.byValue.values()].map((r) => ({ ...r, invalidAt: Number.isFinite(r.invalidAt) ? r.invalidAt : null })),
+      lastForceAt: Object.fromEntries(this.lastForceAt),
+    }
+  }
+
+  restore(data: PersistedTokens): void {
+    this.reset()
+    for (const saved of data.tokens) {
+      const record: TokenRecord = { ...saved, invalidAt: saved.invalidAt ?? Number.POSITIVE_INFINITY }
+      this.byValue.set(record.value, record)
+      const current = this.currentStable.get(record.appid)
+      if (record.kind === 'stable' && (!current || current.issuedAt <= record.issuedAt)) this.currentStable.set(record.appid, record)
+    }
+    for (const [appid, at] of Object.entries(data.lastForceAt)) this.lastForceAt.set(appid, at)
   }
 
   reset(): void {

@@ -15,7 +15,8 @@ export interface ActionContract {
   'tickets.byCode': { fn: 'attendee'; payload: { code: string }; result: TicketView }
   'tickets.cancel': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }
   'tickets.fromCard': { fn: 'attendee'; payload: { cardId: string; encryptCode: string }; result: TicketView }
-  'card.ext': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; cardExt: string } }
+  /** `refusedCardExt`: this ticket's cardExt that `wx.addCard` refused (40080); its api_ticket is dropped and a fresh one signs. */
+  'card.ext': { fn: 'attendee'; payload: { ticketId: string; refusedCardExt?: string }; result: { cardId: string; cardExt: string } }
   'card.added': { fn: 'attendee'; payload: { ticketId: string; encryptCode: string }; result: { card: 'added' | 'pending' } }
   'card.open': { fn: 'attendee'; payload: { ticketId: string }; result: { cardId: string; code: string } }
   'tickets.erase': { fn: 'attendee'; payload: { ticketId: string }; result: TicketView }

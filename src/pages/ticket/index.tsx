@@ -51,6 +51,7 @@ const TICKET_TONE: Record<TicketBadge, BadgeTone> = { active: 'positive', entere
 
 function cardMessage(result: CardPackResult, failureText: string): string | null {
   if (result.kind === 'pending') return TEXT.cardPackPending
+  if (result.kind === 'refused') return TEXT.cardPackRefused
   if (result.kind !== 'failed') return null
   return result.error ? errorMessage(result.error.code) : failureText
 }
