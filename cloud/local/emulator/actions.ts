@@ -84,11 +84,25 @@ function transactionIdOf(request: WireRequest): string | undefined {
   return value
 }
 
-/** Only single-document operations are transactional on CloudBase; a batch one is refused (stricter than silently running it). */
-function docIdInTransaction(request: WireRequest, query: Doc): DocId {
-  if (request.queryType !== 'DOC' || !isDocId(query._id)) {
-    throw invalidParam('only single-document operations (doc().get/set/update/remove and add) may run in a transaction')
-  }
+/**
+ * A batch operation arriving with a transaction id, refused. WeChat's transaction pages say a
+ * transaction "只允许进行单记录操作，不允许进行批量操作" (only single-record operations, no batch
+ * operations; docs/cloudbase-facts.md, Transactions). Refused with an invalid-parameter error
+ * (INVALID_PARAM, SDK errCode -501007): the code and text CloudBase itself answers are unverified.
+ * `where().update()/remove()` on a transaction object are sent by the SDK without the id, so they
+ * never reach this (they apply at once, outside the transaction, as on CloudBase).
+ */
+function batchInTransaction(what: string): CloudBaseError {
+  return invalidParam(
+    `batch operation refused in a transaction: ${what}. A CloudBase transaction allows only single-document operations ` +
+      '(doc().get/set/update/remove, and add() of one document): 只允许进行单记录操作，不允许进行批量操作. ' +
+      'Do it one document at a time inside the transaction, or as a batch outside it.',
+  )
+}
+
+/** The document id of a single-document operation in a transaction; anything else is a batch, refused. */
+function docIdInTransaction(request: WireRequest, query: Doc, operation: 'get' | 'update' | 'remove'): DocId {
+  if (request.queryType !== 'DOC' || !isDocId(query._id)) throw batchInTransaction(`a where().${operation}()`)
   return query._id
 }
 
@@ -119,6 +133,8 @@ export function databaseActions(db: Database): Record<string, Action> {
       refuseServerDateInTransaction(request, transactionId)
       const raw = Array.isArray(request.data) ? request.data : [request.data]
       if (raw.length === 0) throw invalidParam('data must hold at least one document')
+      // The SDK sends add(doc) as a list of one; a longer list is a batch insert.
+      if (transactionId && raw.length > 1) throw batchInTransaction(`add() of ${raw.length} documents`)
       const docs = raw.map((text, i) => {
         if (typeof text !== 'string') throw invalidParam(`data[${i}] must be an EJSON string`)
         const doc = parseWire(text, ctx.now, `data[${i}]`)
@@ -135,7 +151,7 @@ export function databaseActions(db: Database): Record<string, Action> {
       const projectionSpec = objectField(request, 'projection', ctx, {})
       const projection = Object.keys(projectionSpec).length ? projectionSpec : undefined
       const transactionId = transactionIdOf(request)
-      if (transactionId) return { data: { list: db.getInTransaction(transactionId, collection, docIdInTransaction(request, query), projection) } }
+      if (transactionId) return { data: { list: db.getInTransaction(transactionId, collection, docIdInTransaction(request, query, 'get'), projection) } }
       const requested = integerField(request, 'limit')
       const limit = request.queryType === 'DOC' ? 1 : Math.min(requested || DEFAULT_LIMIT, MAX_LIMIT)
       const offset = integerField(request, 'offset') ?? 0
@@ -157,7 +173,7 @@ export function databaseActions(db: Database): Record<string, Action> {
         upsert: request.upsert === true,
       }
       const result = transactionId
-        ? db.updateInTransaction(ctx, transactionId, collection, docIdInTransaction(request, query), spec)
+        ? db.updateInTransaction(ctx, transactionId, collection, docIdInTransaction(request, query, 'update'), spec)
         : await db.update(ctx, collection, spec)
       return { data: result.upsertId === undefined ? { updated: result.updated } : { updated: result.updated, upsert_id: result.upsertId } }
     },
@@ -167,7 +183,7 @@ export function databaseActions(db: Database): Record<string, Action> {
       const query = objectField(request, 'query', ctx, {})
       const transactionId = transactionIdOf(request)
       const deleted = transactionId
-        ? db.removeInTransaction(transactionId, collection, docIdInTransaction(request, query))
+        ? db.removeInTransaction(transactionId, collection, docIdInTransaction(request, query, 'remove'))
         : await db.remove(ctx, collection, query, request.queryType !== 'DOC' && request.multi !== false)
       return { data: { deleted } }
     },

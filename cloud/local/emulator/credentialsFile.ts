@@ -5,8 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { EmulatorCredentials } from './credentials'
+import { MEMORY_DATABASE } from './dataFile'
 import { makePrivateDirectory } from './privateFiles'
 
 export interface CredentialsFile extends EmulatorCredentials {
@@ -14,8 +16,13 @@ export interface CredentialsFile extends EmulatorCredentials {
   adminUrl: string
 }
 
-/** `<data file>.credentials.json`, e.g. `.data/cloudbase.sqlite.credentials.json`. */
+/**
+ * `<data file>.credentials.json`, e.g. `.data/cloudbase.sqlite.credentials.json`; for a database
+ * with no file (`:memory:`), one in the system's temporary directory, never a file named after it
+ * in the working directory.
+ */
 export function credentialsFileOf(dataFile: string): string {
+  if (dataFile === MEMORY_DATABASE) return path.join(os.tmpdir(), 'cloudbase-emulator-memory.credentials.json')
   return `${path.resolve(dataFile)}.credentials.json`
 }
 

@@ -22,7 +22,7 @@ import { assertNoArrayInUniqueKey, formatDupKey, type IndexConfig, isValidCollec
 import { lockKey, LockTable } from './locks'
 import { planQuery } from './planner'
 import { type DocId, Storage, UniqueViolation, type WriteOp } from './storage'
-import { type Transaction, TransactionManager } from './transactions'
+import { type StagedKey, type Transaction, TransactionManager } from './transactions'
 import { applyOperators, assertStorable, changed, isOperatorUpdate, replaceDocument, upsertSeed } from './update'
 
 /** How collections come to exist: as declared (CloudBase: created in the console), or on first write. */
@@ -136,6 +136,9 @@ export class Database {
   count(collection: string, query: Doc): number {
     if (!this.readable(collection)) return 0
     if (Object.keys(query).length === 0) return this.storage.count(collection)
+    // A query the indexes answer exactly is counted by SQLite alone: no document is parsed.
+    const plan = planQuery(query, this.storage.indexesOf(collection))
+    if (plan.exact && plan.where) return this.storage.countWhere(collection, plan.where, plan.params)
     return scan(this.storage, collection, query).length
   }
 
@@ -297,8 +300,8 @@ export class Database {
       const id = doc._id as DocId
       if (this.transactions.read(tx, collection, id)) throw duplicateKey(ctx.env, collection, '_id_', formatDupKey(['_id'], doc))
       this.transactions.lockForWrite(tx, collection, id)
-      this.assertUniqueInTransaction(ctx, tx, collection, doc)
-      this.transactions.stage(tx, collection, id, doc)
+      const keys = this.assertUniqueInTransaction(ctx, tx, collection, doc)
+      this.transactions.stage(tx, collection, id, doc, keys)
       return id
     })
   }
@@ -318,8 +321,8 @@ export class Database {
         ? applyOperators(base, spec.data, false)
         : replaceDocument(base, spec.data)
       : this.upsertDocument({ ...spec, query: { _id: id } })
-    this.assertUniqueInTransaction(ctx, tx, collection, next)
-    this.transactions.stage(tx, collection, id, next)
+    const keys = this.assertUniqueInTransaction(ctx, tx, collection, next)
+    this.transactions.stage(tx, collection, id, next, keys)
     if (!base) return { updated: 0, upsertId: id }
     return { updated: changed(base, next) ? 1 : 0 }
   }
@@ -329,30 +332,35 @@ export class Database {
     if (!this.readable(collection)) return 0
     if (!this.transactions.read(tx, collection, id)) return 0
     this.transactions.lockForWrite(tx, collection, id)
-    this.transactions.stage(tx, collection, id, null)
+    this.transactions.stage(tx, collection, id, null, [])
     return 1
   }
 
   /**
    * Unique indexes at the write call, as MongoDB checks them: against committed documents the
-   * transaction has not itself changed, and against the transaction's own writes. Commit checks
-   * once more (SQLite's unique index), catching what others committed meanwhile.
+   * transaction has not itself changed (an index seek), and against the transaction's own writes
+   * (a lookup in the keys it staged: constant time, however many it staged). Answers the keys the
+   * document holds, for the transaction to keep. Commit checks once more (SQLite's unique index),
+   * catching what others committed meanwhile.
    */
-  private assertUniqueInTransaction(ctx: RequestContext, tx: Transaction, collection: string, doc: Doc): void {
+  private assertUniqueInTransaction(ctx: RequestContext, tx: Transaction, collection: string, doc: Doc): StagedKey[] {
     const id = doc._id as DocId
+    const keys: StagedKey[] = []
     for (const { spec } of this.storage.indexesOf(collection)) {
       if (!spec.unique) continue
       assertNoArrayInUniqueKey(spec, doc)
       const key = this.storage.indexKey(spec, doc)
       const clash = () => duplicateKey(ctx.env, collection, spec.name, formatDupKey(Object.keys(spec.keys), doc))
       for (const holder of this.storage.holdersOfKey(collection, spec, key)) {
+        // A committed holder the transaction wrote is judged by what it staged (below).
         if (!sameId(holder, id) && !tx.writes.has(lockKey(collection, holder))) throw clash()
       }
-      for (const staged of tx.stagedIn(collection)) {
-        if (staged.doc === null || sameId(staged.id, id)) continue
-        if (sameKey(this.storage.indexKey(spec, staged.doc), key)) throw clash()
-      }
+      const text = uniqueKeyText(key)
+      const staged = tx.stagedHolder(collection, spec.name, text)
+      if (staged !== undefined && !sameId(staged, id)) throw clash()
+      keys.push({ index: spec.name, key: text })
     }
+    return keys
   }
 
   // ---- admin ----
@@ -377,6 +385,12 @@ export class Database {
   }
 }
 
-function sameKey(a: unknown[], b: unknown[]): boolean {
-  return a.length === b.length && a.every((value, i) => (Buffer.isBuffer(value) && Buffer.isBuffer(b[i]) ? value.equals(b[i] as Buffer) : value === b[i]))
+/**
+ * A unique key (the values SQLite computes for the index: strings, numbers, the empty blob for a
+ * missing or null field, and the JSON types) as text: two keys are equal exactly when SQLite's
+ * unique index would find them equal (integer 1 and real 1.0 are both the number 1 here, as they
+ * are one key to SQLite; the string "1" stays apart).
+ */
+function uniqueKeyText(key: unknown[]): string {
+  return JSON.stringify(key.map((value) => (Buffer.isBuffer(value) ? { blob: value.toString('hex') } : value)))
 }

@@ -36,6 +36,17 @@ export const ReplyCode = {
   FUNCTIONS_EXECUTE_FAIL: 'FUNCTIONS_EXECUTE_FAIL',
   /** CloudBase's answer to a missing, unknown, expired or wrong signature. Not in the SDK's table: -501001. */
   SIGN_PARAM_INVALID: 'SIGN_PARAM_INVALID',
+  /** -501003 请求次数超出环境配额: over the plan's database requests per second (quota.ts). */
+  EXCEED_REQUEST_LIMIT: 'EXCEED_REQUEST_LIMIT',
+  /** -501004 请求并发数超出环境配额: over the plan's concurrent connections (quota.ts). */
+  EXCEED_CONCURRENT_REQUEST_LIMIT: 'EXCEED_CONCURRENT_REQUEST_LIMIT',
+  /**
+   * Daily reads used up (WeChat's -501015 读请求次数配额耗尽). The emulator's own name: CloudBase's
+   * code is undocumented, and the SDK's table has no entry for -501015, so functions see -501001.
+   */
+  READ_QUOTA_EXHAUSTED: 'DATABASE_READ_QUOTA_EXHAUSTED',
+  /** Daily writes used up (WeChat's -501016 写请求次数配额耗尽); same caveat: -501001 to functions. */
+  WRITE_QUOTA_EXHAUSTED: 'DATABASE_WRITE_QUOTA_EXHAUSTED',
 } as const
 
 export type ReplyCode = (typeof ReplyCode)[keyof typeof ReplyCode]

@@ -12,6 +12,7 @@ import { DEFAULT_INDEXES_FILE, loadIndexConfig } from './indexes'
 import { type CloudCallTarget, openApiBridge, simulatorOverHttp } from './openApi'
 import { createServer, type OpenApiHandler } from './server'
 import { RequestCounter, type RequestStats } from './requestStats'
+import { type QuotaOption, QuotaGate, type QuotaStatus, resolveQuota } from './quota'
 import { Storage } from './storage'
 
 export interface EmulatorOptions {
@@ -48,6 +49,13 @@ export interface EmulatorOptions {
    * before its answer leaves, as a round trip to CloudBase costs. main.ts reads EMULATOR_LATENCY_MS.
    */
   latencyMs?: number
+  /**
+   * The plan's quota (quota.ts), off by default: a preset's name (`'basic'`) or figures
+   * (`{preset?, qps?, connections?, readsPerDay?, writesPerDay?}`, each over the preset's). Over a
+   * limit, database requests are refused as CloudBase refuses them. main.ts reads EMULATOR_QUOTA
+   * and EMULATOR_DB_QPS / _CONNECTIONS / _READS_PER_DAY / _WRITES_PER_DAY.
+   */
+  quota?: QuotaOption
 }
 
 /** What tests and tools may do with the database behind the protocol. */
@@ -69,6 +77,8 @@ export interface EmulatorAdmin {
   resetRequestStats(): void
   /** Changes the latency every request gets from now on. */
   setLatency(ms: number): void
+  /** The quota's limits and today's counts; null when no quota is set. */
+  quota(): QuotaStatus | null
 }
 
 export interface Emulator {
@@ -90,6 +100,7 @@ function checkedLatency(ms: number): number {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const quotaLimits = resolveQuota(options.quota)
   const indexes = loadIndexConfig(options.indexesFile ?? DEFAULT_INDEXES_FILE)
   const storage = new Storage({ file: options.dataFile ?? ':memory:' })
   const transactionTimeoutMs = options.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS
@@ -110,6 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const credentials = options.credentials ?? newCredentials()
   let latencyMs = checkedLatency(options.latencyMs ?? 0)
   const requests = new RequestCounter()
+  const quota = quotaLimits ? new QuotaGate(quotaLimits) : undefined
   const wechat = options.wechatSimulator
   const openApi =
     handlers.openApi ??
@@ -121,6 +133,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log: options.log,
     latencyMs: () => latencyMs,
     observe: (action, error) => requests.record(action, error),
+    admit: quota ? (action, request) => quota.admit(action, request) : undefined,
+    health: quota ? () => ({ quota: quota.status() }) : undefined,
   })
   // The SDK opens a connection per call inside functions (no keep-alive there); keep idle ones short-lived.
   server.keepAliveTimeout = 5_000
@@ -162,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setLatency: (ms) => {
       latencyMs = checkedLatency(ms)
     },
+    quota: () => quota?.status() ?? null,
   }
 
   return { port, adminUrl, credentials, db, close }
@@ -173,3 +188,4 @@ export { type CloudCallInput, type CloudCallTarget, openApiBridge, simulatorOver
 export type { CollectionMode } from './database'
 export { databaseCalls, type RequestStats } from './requestStats'
 export type { EmulatorCredentials } from './credentials'
+export { QUOTA_PRESETS, type QuotaLimits, type QuotaOption, type QuotaPreset, type QuotaStatus } from './quota'

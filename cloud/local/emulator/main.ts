@@ -8,6 +8,9 @@
  *   RUNTIME_GATEWAY_URL   when set, `cloud.callFunction` is served by POST <url>/api/<name>
  *   WECHAT_SIM_URL        when set, `cloud.openapi.*` goes to the WeChat simulator at this base URL
  *   EMULATOR_LATENCY_MS   milliseconds added to every request (default 0), to see what CloudBase's round trips cost
+ *   EMULATOR_QUOTA        a plan's database quota (quota.ts): "basic"; unset or "off", no quota
+ *   EMULATOR_DB_QPS, EMULATOR_DB_CONNECTIONS, EMULATOR_DB_READS_PER_DAY, EMULATOR_DB_WRITES_PER_DAY
+ *                         one figure of the quota (each over the preset's; alone, only that limit)
  *   EMULATOR_SECRET_ID, EMULATOR_SECRET_KEY
  *                         the credentials requests must be signed with (default: fresh random ones)
  *
@@ -21,6 +24,7 @@ import { credentialsFileOf, removeCredentialsFile, writeCredentialsFile } from '
 import { configuredDataFile } from './dataFile'
 import { forwardToGateway } from './gateway-forward'
 import { type CollectionMode, startEmulator } from './index'
+import { isQuotaPreset, MAX_QUOTA_FIGURE, QUOTA_FIGURES, QUOTA_PRESETS, type QuotaLimits, type QuotaOption, type QuotaPreset } from './quota'
 
 const root = path.resolve(__dirname, '..', '..', '..')
 
@@ -44,6 +48,36 @@ function latencyFrom(name: string): number {
     process.exit(2)
   }
   return value
+}
+
+/** The variable setting each quota figure (quota.ts), in QUOTA_FIGURES order. */
+const QUOTA_VARIABLES: Record<(typeof QUOTA_FIGURES)[number], string> = {
+  qps: 'EMULATOR_DB_QPS',
+  connections: 'EMULATOR_DB_CONNECTIONS',
+  readsPerDay: 'EMULATOR_DB_READS_PER_DAY',
+  writesPerDay: 'EMULATOR_DB_WRITES_PER_DAY',
+}
+
+/** EMULATOR_QUOTA and EMULATOR_DB_*: undefined when none is set; a bad value stops the process, naming the variable. */
+function quotaFromEnvironment(): QuotaOption | undefined {
+  const rawPreset = process.env.EMULATOR_QUOTA ?? ''
+  if (rawPreset !== '' && rawPreset !== 'off' && !isQuotaPreset(rawPreset)) {
+    console.error(`EMULATOR_QUOTA must be one of: ${Object.keys(QUOTA_PRESETS).join(', ')} (got "${rawPreset}"); unset or "off" for no quota`)
+    process.exit(2)
+  }
+  const quota: QuotaLimits & { preset?: QuotaPreset } = isQuotaPreset(rawPreset) ? { preset: rawPreset } : {}
+  for (const figure of QUOTA_FIGURES) {
+    const name = QUOTA_VARIABLES[figure]
+    const raw = process.env[name]
+    if (raw === undefined || raw === '') continue
+    const value = Number(raw)
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < 1 || value > MAX_QUOTA_FIGURE) {
+      console.error(`${name} must be a whole number from 1 to ${MAX_QUOTA_FIGURE} (got "${raw}")`)
+      process.exit(2)
+    }
+    quota[figure] = value
+  }
+  return Object.keys(quota).length > 0 ? quota : undefined
 }
 
 function credentialsFromEnvironment(): EmulatorCredentials {
@@ -78,9 +112,12 @@ async function main(): Promise<void> {
     wechatSimulator,
     credentials: credentialsFromEnvironment(),
     latencyMs: latencyFrom('EMULATOR_LATENCY_MS'),
+    quota: quotaFromEnvironment(),
   })
   const keyFile = credentialsFileOf(dataFile)
   writeCredentialsFile(keyFile, { adminUrl: emulator.adminUrl, ...emulator.credentials })
+  const quota = emulator.db.quota()
+  if (quota) console.log(`emulator quota: ${JSON.stringify(quota.limits)} (database requests over it are refused as CloudBase refuses them)`)
   console.log(`emulator listening on http://127.0.0.1:${emulator.port}`)
 
   let stopping = false

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto'
 import http from 'node:http'
 import { type Action, type ActionContext, type WireRequest } from './actions'
+import type { Admission } from './quota'
 import type { EmulatorCredentials } from './credentials'
 import { jsonNestingDepth } from '../runtime/jsonNesting'
 import { CloudBaseError, invalidParam, ReplyCode } from './errors'
@@ -41,6 +42,13 @@ export interface ServerOptions {
   latencyMs?: () => number
   /** Told of every signed request: its action (`wx.openApi` for cloud calls) and the error answered, if any. */
   observe?: (action: string, error: CloudBaseError | null) => void
+  /**
+   * Decides each signed JSON request at its arrival (the plan's quota, quota.ts): a refusal is
+   * answered as the action's error; an admitted request is released once its reply has left.
+   */
+  admit?: (action: string, request: WireRequest) => Admission
+  /** Extra fields of the `GET /health` answer (the quota's state when one is set). */
+  health?: () => Record<string, unknown>
 }
 
 /**
@@ -133,6 +141,7 @@ export function createServer(options: ServerOptions): http.Server {
   const log = options.log ?? ((line: string) => console.error(line))
   const latency = options.latencyMs ?? (() => 0)
   const observe = options.observe ?? (() => undefined)
+  const admit = options.admit ?? (() => ({ release: () => undefined }))
   /** Half the round trip: resolves at once when there is no latency, so the default run gains no timer. */
   const travel = async () => {
     const ms = latency() / 2
@@ -174,7 +183,7 @@ export function createServer(options: ServerOptions): http.Server {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator')
     const requestId = newRequestId()
-    if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { ok: true })
+    if (url.pathname === '/health' && req.method === 'GET') return sendJson(res, 200, { ok: true, ...options.health?.() })
     if (url.pathname !== '/admin') {
       return sendJson(res, 404, errorReply(new CloudBaseError(ReplyCode.INVALID_ACTION, `no route ${url.pathname}; the SDK posts to /admin`), requestId))
     }
@@ -219,20 +228,28 @@ export function createServer(options: ServerOptions): http.Server {
     }
     const json = multipart ? undefined : parseJson(body, text)
     if (!json) return handleOpenApi(body, contentType, res, requestId)
-    const action = 'value' in json && json.value !== null && typeof json.value === 'object' ? String((json.value as WireRequest).action) : 'unparsable'
-    let reply: Record<string, unknown>
-    await travel()
+    const parsed = 'value' in json && json.value !== null && typeof json.value === 'object' ? (json.value as WireRequest) : undefined
+    const action = parsed ? String(parsed.action) : 'unparsable'
+    // The quota is decided at arrival; an admitted request is in flight until its reply has left.
+    const admission: Admission = parsed ? admit(action, parsed) : { release: () => undefined }
     try {
-      reply = { ...(await handleJson(json, url, req)), requestId }
-      observe(action, null)
-    } catch (err) {
-      if (!(err instanceof CloudBaseError)) log(`emulator: unexpected failure: ${(err as Error)?.stack ?? String(err)}`)
-      const error = err instanceof CloudBaseError ? err : new CloudBaseError(ReplyCode.SYS_ERR, `[InternalError] emulator failure: ${(err as Error)?.message ?? String(err)}`)
-      observe(action, error)
-      reply = errorReply(error, requestId)
+      let reply: Record<string, unknown>
+      await travel()
+      try {
+        if (admission.error) throw admission.error
+        reply = { ...(await handleJson(json, url, req)), requestId }
+        observe(action, null)
+      } catch (err) {
+        if (!(err instanceof CloudBaseError)) log(`emulator: unexpected failure: ${(err as Error)?.stack ?? String(err)}`)
+        const error = err instanceof CloudBaseError ? err : new CloudBaseError(ReplyCode.SYS_ERR, `[InternalError] emulator failure: ${(err as Error)?.message ?? String(err)}`)
+        observe(action, error)
+        reply = errorReply(error, requestId)
+      }
+      await travel()
+      sendJson(res, 200, reply)
+    } finally {
+      admission.release()
     }
-    await travel()
-    sendJson(res, 200, reply)
   }
 
   return http.createServer((req, res) => {

@@ -264,6 +264,11 @@ export class Storage {
     return (this.cache.get(`SELECT count(*) FROM ${tableName(collection)}`).pluck().get() as number) ?? 0
   }
 
+  /** Documents passing an exact SQL filter (planner: `exact`), counted by SQLite from the index: none is read or parsed. */
+  countWhere(collection: string, where: string, params: unknown[]): number {
+    return (this.cache.get(`SELECT count(*) FROM ${tableName(collection)} WHERE ${where}`).pluck().get(...params) as number) ?? 0
+  }
+
   explain(collection: string, where: string | undefined, params: unknown[]): string[] {
     const sql = `EXPLAIN QUERY PLAN SELECT body FROM ${tableName(collection)}${where ? ` WHERE ${where}` : ''}`
     return (this.db.prepare(sql).all(...params) as { detail: string }[]).map((row) => row.detail)

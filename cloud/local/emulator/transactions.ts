@@ -22,19 +22,51 @@ interface StagedWrite {
   doc: Doc | null
 }
 
+/** A unique key a staged document holds: which index (by name) and the key's text (see uniqueKeyText). */
+export interface StagedKey {
+  index: string
+  key: string
+}
+
 export class Transaction {
   readonly writes = new Map<string, StagedWrite>()
   readonly held = new Set<string>()
   timer: NodeJS.Timeout | undefined
+  /**
+   * The unique keys the staged documents hold, per collection and unique index: key text → id of
+   * the staged document holding it. A write checks its keys against these in constant time
+   * (issue 21: comparing with every staged document made adding 500 seats in one transaction
+   * take 3.6 s, the next 500 10.5 s).
+   */
+  private readonly stagedKeys = new Map<string, Map<string, DocId>>()
+  /** The keys each staged document (by lock key) holds, so that its next write can let them go. */
+  private readonly keysOfDoc = new Map<string, StagedKey[]>()
 
   constructor(
     readonly id: string,
     readonly snapshot: Snapshot,
   ) {}
 
-  /** The other documents this transaction has written in a collection (for unique checks). */
-  stagedIn(collection: string): StagedWrite[] {
-    return [...this.writes.values()].filter((write) => write.collection === collection)
+  /** The staged document holding this key in a unique index of the collection, if any. */
+  stagedHolder(collection: string, index: string, key: string): DocId | undefined {
+    return this.stagedKeys.get(`${collection}\u0000${index}`)?.get(key)
+  }
+
+  /** Records the keys a document now holds (none once removed), dropping the ones it held before. */
+  holdKeys(collection: string, id: DocId, keys: StagedKey[]): void {
+    const docKey = lockKey(collection, id)
+    for (const { index, key } of this.keysOfDoc.get(docKey) ?? []) {
+      const byKey = this.stagedKeys.get(`${collection}\u0000${index}`)
+      if (byKey && byKey.get(key) === id) byKey.delete(key)
+    }
+    for (const { index, key } of keys) {
+      const slot = `${collection}\u0000${index}`
+      let byKey = this.stagedKeys.get(slot)
+      if (!byKey) this.stagedKeys.set(slot, (byKey = new Map()))
+      byKey.set(key, id)
+    }
+    if (keys.length > 0) this.keysOfDoc.set(docKey, keys)
+    else this.keysOfDoc.delete(docKey)
   }
 }
 
@@ -83,8 +115,10 @@ export class TransactionManager {
     tx.held.add(key)
   }
 
-  stage(tx: Transaction, collection: string, id: DocId, doc: Doc | null): void {
+  /** Keeps the document as the transaction leaves it (null: removed), with the unique keys it then holds. */
+  stage(tx: Transaction, collection: string, id: DocId, doc: Doc | null, keys: StagedKey[]): void {
     tx.writes.set(lockKey(collection, id), { collection, id, doc })
+    tx.holdKeys(collection, id, doc === null ? [] : keys)
   }
 
   /** Applies the staged writes atomically; on failure (a unique index) nothing is applied and the transaction ends. */

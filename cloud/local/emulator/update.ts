@@ -42,17 +42,28 @@ function typeName(value: unknown): string {
   return typeof value
 }
 
-/** Follows a dot path without creating anything; reports the first element that cannot hold a field. */
+/**
+ * Follows a dot path without creating anything; reports the first element that cannot hold a field.
+ *
+ * An array holds only numeric fields (its indexes): a non-numeric segment reaching an existing array
+ * (`{a: [1, 2]}`, path `a.b`) is MongoDB's "Cannot create field 'b' in element {a: [ 1, 2 ]}" for
+ * every operator that creates fields, a write error CloudBase relays (errCode -502001; issue 21:
+ * the emulator used to ignore such a path silently). Source: MongoDB's update semantics for dot
+ * paths through arrays (docs/cloudbase-facts.md: update commands are MongoDB documents on the wire).
+ * Positional segments (`$`, `$[]`, `$[<id>]`) are left to mingo.
+ */
 function walk(doc: Doc, path: string): { value: unknown; blockedAt?: { parent: string; value: unknown; field: string } } {
   const segments = path.split('.')
   let current: unknown = doc
   for (let i = 0; i < segments.length; i++) {
     if (current === undefined) return { value: undefined }
     if (Array.isArray(current)) {
-      // Numeric segments index arrays; mingo handles the rest of array traversal.
-      if (!/^\d+$/.test(segments[i])) return { value: undefined }
-      current = current[Number(segments[i])]
-      continue
+      if (/^\d+$/.test(segments[i])) {
+        current = current[Number(segments[i])]
+        continue
+      }
+      if (segments[i].startsWith('$')) return { value: undefined }
+      return { value: undefined, blockedAt: { parent: segments[i - 1] ?? '', value: current, field: segments[i] } }
     }
     if (!isObject(current)) {
       return { value: undefined, blockedAt: { parent: segments[i - 1] ?? '', value: current, field: segments[i] } }

@@ -5,11 +5,13 @@
  * says (the stack passes them as TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY).
  * GATEWAY_ALLOWED_ORIGINS (comma-separated) names the browser origins the gateway answers: the H5
  * dev server's, which `npm run dev` / `npm run serve` pass; unset, no browser page may call it.
+ * RUNTIME_INSTANCE_IDLE_MS: an instance idle longer than this is stopped and the next call starts
+ * cold, as CloudBase recycles idle instances (default 300000, 5 minutes; 0 keeps instances).
  */
 import { findCredentials, MissingCredentialsError } from '../emulator/findCredentials'
 import { discoverFunctions, type FunctionSource } from './functions'
 import { browserOrigin, startGateway } from './gateway'
-import { DEFAULT_MAX_INSTANCES, Runtime } from './runtime'
+import { DEFAULT_INSTANCE_IDLE_MS, DEFAULT_MAX_INSTANCES, Runtime } from './runtime'
 
 /** Which of the runtime's variables reach functions, as console-set variables do on CloudBase. */
 const FUNCTION_VARIABLE = /^(OA_|WECHAT_|TICKETCARD_)/
@@ -20,6 +22,20 @@ function positiveInteger(name: string, fallback: number): number {
   const value = Number(raw)
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     console.error(`${name} must be a whole number (got "${raw}")`)
+    process.exit(2)
+  }
+  return value
+}
+
+/** Longest accepted idle time: a day (anything longer is as good as never; 0 says never). */
+const MAX_IDLE_MS = 86_400_000
+
+function idleMsFrom(name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw.trim()) || value > MAX_IDLE_MS) {
+    console.error(`${name} must be a whole number of milliseconds from 0 (keep idle instances) to ${MAX_IDLE_MS} (got "${raw}")`)
     process.exit(2)
   }
   return value
@@ -47,6 +63,7 @@ async function main(): Promise<void> {
     console.error(`FUNCTION_SOURCE must be "source" or "bundle" (got "${source}")`)
     process.exit(2)
   }
+  const idleMs = idleMsFrom('RUNTIME_INSTANCE_IDLE_MS', DEFAULT_INSTANCE_IDLE_MS)
   let credentials
   try {
     credentials = findCredentials(adminUrl)
@@ -64,6 +81,7 @@ async function main(): Promise<void> {
     credentials,
     envId: process.env.TCB_ENV_ID,
     maxInstances: positiveInteger('MAX_INSTANCES', DEFAULT_MAX_INSTANCES),
+    idleMs,
     functionEnv,
     timers: process.env.TIMERS !== 'off',
   })

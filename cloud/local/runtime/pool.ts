@@ -32,6 +32,8 @@ class Instance {
   readonly ready: Promise<void>
   busy = false
   invocations = 0
+  /** Armed while the instance is idle: stops it once it has stayed idle for the pool's idle time. */
+  idleTimer: NodeJS.Timeout | undefined
   private pending = new Map<number, Pending>()
   private nextId = 1
   private exited = false
@@ -120,22 +122,31 @@ export interface PoolStats {
   instancesAlive: number
   busy: number
   queued: number
+  /** Instances stopped after staying idle longer than the idle time. */
+  instancesStoppedIdle: number
 }
 
 /**
  * CloudBase's scaling model for one function: each instance serves one request at a time; when all
- * are busy a new one starts, up to `maxInstances`; beyond that, requests wait in order.
+ * are busy a new one starts, up to `maxInstances`; beyond that, requests wait in order. An instance
+ * idle for longer than `idleMs` is stopped (its process ends, its module state with it), so the
+ * next call starts a new one cold, as CloudBase recycles idle instances (SCF destroys an idle
+ * pay-as-you-go instance after "usually 3 to 5 minutes": Tencent Cloud SCF, "Running Instance",
+ * tencentcloud.com/document/product/583/69578; unverified for CloudBase). `idleMs` 0 keeps them.
+ * A busy instance is never stopped: the idle clock starts when a call ends.
  */
 export class FunctionPool {
   private instances: Instance[] = []
   private queue: Array<(instance: Instance) => void> = []
   private started = 0
+  private stoppedIdle = 0
   private closed = false
 
   constructor(
     readonly definition: FunctionDefinition,
     private readonly env: NodeJS.ProcessEnv,
     readonly maxInstances: number,
+    readonly idleMs = 0,
   ) {}
 
   async invoke(event: unknown, identity: InvocationIdentity): Promise<unknown> {
@@ -159,11 +170,13 @@ export class FunctionPool {
       instancesAlive: this.instances.length,
       busy: this.instances.filter((i) => i.busy).length,
       queued: this.queue.length,
+      instancesStoppedIdle: this.stoppedIdle,
     }
   }
 
   async close(): Promise<void> {
     this.closed = true
+    for (const instance of this.instances) clearTimeout(instance.idleTimer)
     const exits = this.instances.map((instance) => new Promise((resolve) => instance.child.once('exit', resolve)))
     for (const instance of this.instances) instance.kill()
     await Promise.all(exits)
@@ -172,6 +185,8 @@ export class FunctionPool {
   private acquire(): Promise<Instance> {
     const idle = this.instances.find((instance) => !instance.busy && instance.alive)
     if (idle) {
+      clearTimeout(idle.idleTimer)
+      idle.idleTimer = undefined
       idle.busy = true
       return Promise.resolve(idle)
     }
@@ -188,6 +203,7 @@ export class FunctionPool {
     const next = this.queue.shift()
     if (!next) {
       instance.busy = false
+      if (instance.alive) this.armIdleStop(instance)
       return
     }
     if (instance.alive) {
@@ -198,6 +214,21 @@ export class FunctionPool {
     const replacement = this.spawn()
     replacement.busy = true
     next(replacement)
+  }
+
+  /** Stops the instance once it has stayed idle for idleMs (a call taking it first disarms this). */
+  private armIdleStop(instance: Instance): void {
+    if (this.idleMs <= 0 || this.closed) return
+    clearTimeout(instance.idleTimer)
+    instance.idleTimer = setTimeout(() => {
+      instance.idleTimer = undefined
+      if (instance.busy || !instance.alive || this.closed) return
+      this.stoppedIdle += 1
+      this.forget(instance)
+      instance.kill()
+    }, this.idleMs)
+    // An idle instance never keeps the runtime's process alive.
+    instance.idleTimer.unref()
   }
 
   private forget(instance: Instance): void {

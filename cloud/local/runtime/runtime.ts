@@ -17,6 +17,12 @@ export interface RuntimeOptions {
   envId?: string
   /** Per function, the most instances running at once (CloudBase scales to 1000; we cap locally). */
   maxInstances?: number
+  /**
+   * An instance idle for longer than this many ms is stopped, and the next call starts a new one
+   * cold, as CloudBase recycles idle instances (default DEFAULT_INSTANCE_IDLE_MS; 0 keeps them for
+   * the runtime's life). main.ts reads RUNTIME_INSTANCE_IDLE_MS.
+   */
+  idleMs?: number
   /** Variables every function gets, as set per function in the console or cloudbaserc.json. */
   functionEnv?: Record<string, string>
   /** Fire timer triggers on their schedule; tests usually fire them on demand instead. */
@@ -34,6 +40,13 @@ export interface TimerRun {
 }
 
 export const DEFAULT_MAX_INSTANCES = 4
+/**
+ * 5 minutes: Tencent Cloud SCF (which runs CloudBase functions) destroys an idle pay-as-you-go
+ * instance after "usually 3 to 5 minutes" (tencentcloud.com/document/product/583/69578; the
+ * CloudBase figure is unverified). Locally, an instance costs about 130 MB: after a rush the memory
+ * comes back within 5 minutes, and a call after a longer pause meets a cold start as in production.
+ */
+export const DEFAULT_INSTANCE_IDLE_MS = 5 * 60_000
 export const DEFAULT_ENV_ID = 'local-dev'
 
 /** The environment wx-server-sdk needs to talk to the local emulator instead of Tencent. */
@@ -68,7 +81,7 @@ export class Runtime {
     const envId = options.envId ?? DEFAULT_ENV_ID
     const env = { ...baseEnvironment(), ...sdkEnvironment(options.adminUrl, envId, options.credentials), ...options.functionEnv }
     for (const definition of options.functions) {
-      this.pools.set(definition.name, new FunctionPool(definition, env, options.maxInstances ?? DEFAULT_MAX_INSTANCES))
+      this.pools.set(definition.name, new FunctionPool(definition, env, options.maxInstances ?? DEFAULT_MAX_INSTANCES, options.idleMs ?? DEFAULT_INSTANCE_IDLE_MS))
     }
     if (options.timers) this.scheduleTimers()
   }
