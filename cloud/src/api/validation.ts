@@ -13,11 +13,34 @@ export const ID_TYPES = ['mainland', 'passport'] as const
 export type IdType = (typeof ID_TYPES)[number]
 
 /**
- * Letters of any script, combining marks, the middle dot of transliterated names, space, hyphen,
- * apostrophe; starting with a letter. Nothing Unicode renders as nothing (zero-width characters,
- * the Hangul fillers that count as letters): a name on a ticket has to be readable at the door.
+ * Letters of any script, each with at most a few combining marks (Vietnamese, Thai, Devanagari,
+ * Arabic vowels and Tibetan stacks need up to three; a letter under dozens is unreadable), the
+ * middle dot of transliterated names, space, hyphen, dot, apostrophe; starting with a letter.
  */
-const NAME_PATTERN = /^(?!.*\p{Default_Ignorable_Code_Point})\p{L}[\p{L}\p{M}·.' -]{0,29}$/u
+const NAME_PATTERN = /^\p{L}\p{M}{0,3}(?:\p{L}\p{M}{0,3}|[·.' -])*$/u
+const NAME_MAX_LENGTH = 30
+/**
+ * What Unicode renders as nothing or as a blank: default-ignorable code points (zero-width
+ * characters, joiners, variation selectors, the Hangul fillers that count as letters), format
+ * characters, and fillers that older Unicode data (or none) marks ignorable: the Hangul fillers,
+ * KHITAN SMALL SCRIPT FILLER (a combining mark), BRAILLE PATTERN BLANK, Khmer inherent vowels.
+ */
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u115F\u1160\u17B4\u17B5\u180B-\u180F\u2800\u3164\uFFA0\u{16FE4}]/u
+/** Modifier letters (tatweel, ー, 々, ʻ) lengthen or repeat the letters around them; alone they say nothing. */
+const MODIFIER_LETTER = /\p{Lm}/gu
+const LETTER = /\p{L}/gu
+
+/**
+ * A name has to be readable at the door: allowed characters, nothing invisible, and no more
+ * modifier letters than real ones (ten tatweels, or `A` and ten tatweels, are not a name).
+ */
+export function isReadableName(value: string): boolean {
+  // Code points, as before; a string of more than twice as many code units cannot be short enough.
+  if (value.length > 2 * NAME_MAX_LENGTH || [...value].length > NAME_MAX_LENGTH || INVISIBLE.test(value) || !NAME_PATTERN.test(value)) return false
+  const modifiers = value.match(MODIFIER_LETTER)?.length ?? 0
+  const letters = (value.match(LETTER)?.length ?? 0) - modifiers
+  return letters >= 1 && modifiers <= letters
+}
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 
@@ -26,7 +49,7 @@ const name = v.pipe(
   v.normalize('NFC'),
   v.trim(),
   v.minLength(1, 'REQUIRED'),
-  v.regex(NAME_PATTERN, 'INVALID_NAME'),
+  v.check(isReadableName, 'INVALID_NAME'),
 )
 const phone = v.pipe(v.string('INVALID_VALUE'), v.trim(), v.minLength(1, 'REQUIRED'), v.check(isMainlandMobile, 'INVALID_PHONE'))
 const idNumber = v.pipe(v.string('INVALID_ID_NUMBER'), v.maxLength(32, 'INVALID_ID_NUMBER'), v.transform(normalizeIdNumber))
@@ -105,7 +128,16 @@ function fieldErrorOf(issue: v.BaseIssue<unknown>): FieldError {
   return isFieldError(issue.message) ? issue.message : 'INVALID_VALUE'
 }
 
-/** Validates against a schema, reporting the first problem of each field by dotted path. */
+/** The answer names a field by its key, but never echoes a caller's megabytes: a long key is cut. */
+const MAX_KEY_LENGTH = 64
+const MAX_FIELD_ERRORS = 20
+
+function keyOf(key: unknown): string {
+  const text = String(key)
+  return text.length > MAX_KEY_LENGTH ? `${text.slice(0, MAX_KEY_LENGTH)}… (${text.length} characters)` : text
+}
+
+/** Validates against a schema, reporting the first problem of each field by dotted path (at most 20). */
 export function validate<TSchema extends v.GenericSchema>(schema: TSchema, input: unknown): Validation<v.InferOutput<TSchema>> {
   // Every payload is an object; valibot's object schemas would let an array through.
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return { ok: false, fields: { $: 'INVALID_VALUE' } }
@@ -114,8 +146,8 @@ export function validate<TSchema extends v.GenericSchema>(schema: TSchema, input
   // A Map, then fromEntries: a hostile key such as "__proto__" becomes an own property, never a prototype.
   const fields = new Map<string, FieldError>()
   for (const issue of result.issues) {
-    const path = issue.path?.map((item) => String(item.key)).join('.') || '$'
-    if (!fields.has(path)) fields.set(path, fieldErrorOf(issue))
+    const path = issue.path?.map((item) => keyOf(item.key)).join('.') || '$'
+    if (!fields.has(path) && fields.size < MAX_FIELD_ERRORS) fields.set(path, fieldErrorOf(issue))
   }
   return { ok: false, fields: Object.fromEntries(fields) }
 }

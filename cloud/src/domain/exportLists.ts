@@ -15,12 +15,28 @@ function cst(value: Date | string | undefined | null): string {
 }
 
 /**
- * One CSV cell: quoted when it holds a separator, a quote or a line break; a leading = + - @ is
- * defused so a spreadsheet never runs a cell as a formula (gate names are free text).
+ * What a spreadsheet may skip before it reads a formula: control characters (NUL, tab, line
+ * breaks), format and default-ignorable characters (zero-width space, BOM, bidi marks, soft
+ * hyphen, the Hangul fillers), spaces of every width, BRAILLE PATTERN BLANK, KHITAN SMALL SCRIPT FILLER.
+ */
+const INVISIBLE_START = /^[\p{Cc}\p{Cf}\p{Z}\p{Default_Ignorable_Code_Point}\s\u115F\u1160\u2800\u3164\uFFA0\u{16FE4}]*/u
+/** = + - @ start a formula (also their fullwidth forms, which some spreadsheets accept); OWASP adds tab and CR. */
+const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]/
+
+/** Whether a spreadsheet could read the cell as a formula: its first visible character starts one. */
+function startsFormula(text: string): boolean {
+  if (/^[\t\r]/.test(text)) return true
+  return FORMULA_START.test(text.replace(INVISIBLE_START, ''))
+}
+
+/**
+ * One CSV cell: quoted when it holds a separator, a quote or a line break; a cell whose first
+ * visible character is = + - @ (or that starts with a tab or CR) is defused with a leading
+ * apostrophe so a spreadsheet never runs it as a formula (gate names and names are free text).
  */
 function cell(value: Cell): string {
   let text = value === null || value === undefined ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  if (startsFormula(text)) text = `'${text}`
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

@@ -70,15 +70,18 @@ export function defineFunction<A extends ActionName>(functionName: string, actio
       if (err instanceof DomainError && isErrorCode(err.code)) {
         return fail({ code: err.code, message: err.message, fields: err.fields, retryable: err.retryable })
       }
+      // The detail (WeChat's endpoint and errcode, internal URLs, the operator's hint naming the
+      // AppID, the IP or the variable) goes to the log; the client hears the code and what it can do.
       if (err instanceof WechatError) {
         console.error(`${functionName}/${action}: ${err.message}`)
         // A misconfiguration is the operator's to fix; anything else from WeChat may pass if retried.
-        if (err.kind === 'config') return fail({ code: 'WECHAT_CONFIG', message: err.message, retryable: false })
-        return fail({ code: 'WECHAT_BUSY', message: err.message, retryable: err.kind !== 'refused' })
+        if (err.kind === 'config') return fail({ code: 'WECHAT_CONFIG', message: `${functionName}/${action}: WeChat refused this deployment's configuration (see the function log)`, retryable: false })
+        const refused = err.kind === 'refused'
+        return fail({ code: 'WECHAT_BUSY', message: `${functionName}/${action}: ${refused ? 'WeChat refused the request' : 'WeChat is unavailable for now; try again'}`, retryable: !refused })
       }
       if (err instanceof ConfigError) {
         console.error(`${functionName}/${action}: ${err.message}`)
-        return fail({ code: 'INTERNAL', message: err.message, retryable: false })
+        return fail({ code: 'INTERNAL', message: `${functionName}/${action}: the function is misconfigured (see the function log)`, retryable: false })
       }
       console.error(`${functionName}/${action} failed: ${describe(err)}`)
       return fail({ code: 'INTERNAL', message: `${functionName}/${action} failed unexpectedly`, retryable: true })
