@@ -1,4 +1,5 @@
 /** Messages between the runtime and one function instance (a child process). */
+import { CALLER_ID_PATTERN, SDK_READS_AS_NUMBER } from '../../src/api/validation'
 
 /** Who is calling, as CloudBase hands it to a function through the environment. */
 export interface InvocationIdentity {
@@ -39,22 +40,13 @@ export const CONTEXT_ENV: Record<Exclude<keyof InvocationIdentity, 'source'>, st
   clientIp: 'WX_CLIENTIP',
 }
 
-/** What an openid or unionid may be: 1 to 64 letters, digits, "_" or "-" (real ones are 28 such characters). */
-const CALLER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
-/**
- * The values wx-server-sdk's getWXContext turns into numbers: its `isNumber` (index.js, used on
- * every WX_CONTEXT_KEYS value) is `/^[-]?\d+$/`, then `parseInt`. So "-0042", "-042" and "-42" all
- * become -42 (one person), "-0" becomes -0 (falsy: nobody), "0012345" becomes 12345. "1e5" and
- * "0x1f" do not match and stay strings.
- */
-const SDK_READS_AS_NUMBER = /^-?[0-9]+$/
-
 /**
  * Why `value` cannot stand for a caller (`name`: the header or field it came in), or undefined when
  * it can. One rule for the gateway's identity header and for identities given to the runtime in
  * process, so no caller id reaches a function as anything but the string it is.
  */
 export function callerIdProblem(name: string, value: string): string | undefined {
+  // The rule is the contract's (cloud/src/api/validation.ts), so the functions and staff lists agree with it.
   if (!CALLER_ID_PATTERN.test(value)) return `${name} must be 1-64 letters, digits, "_" or "-"`
   if (SDK_READS_AS_NUMBER.test(value)) {
     return `${name} must not be digits alone, with or without a leading "-": wx-server-sdk would read "${value}" as a number (so "-0042" and "-42" would be one person, and "-0" nobody); real openids contain letters`

@@ -41,6 +41,27 @@ export function isReadableName(value: string): boolean {
   const letters = (value.match(LETTER)?.length ?? 0) - modifiers
   return letters >= 1 && modifiers <= letters
 }
+/** What an openid or unionid may be: 1 to 64 letters, digits, "_" or "-" (real ones are 28 such characters). */
+export const CALLER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
+/**
+ * The values wx-server-sdk's getWXContext turns into numbers: its `isNumber` (index.js, used on
+ * every WX_CONTEXT_KEYS value) is `/^[-]?\d+$/`, then `parseInt`. So "-0042", "-042" and "-42" all
+ * become -42 (one person), "-0" becomes -0 (falsy: nobody), "0012345" becomes 12345. "1e5" and
+ * "0x1f" do not match and stay strings.
+ */
+export const SDK_READS_AS_NUMBER = /^-?[0-9]+$/
+
+/** Whether `value` can name a person the way the cloud context names them: an openid the SDK keeps a string. */
+export const isCallerId = (value: string): boolean => CALLER_ID_PATTERN.test(value) && !SDK_READS_AS_NUMBER.test(value)
+
+/**
+ * A short label typed by staff (a gate's name): something a person reads in a list or an export,
+ * so no control or format characters, nothing invisible, not blank.
+ */
+export function isVisibleLabel(value: string): boolean {
+  return !/[\p{C}]/u.test(value) && !INVISIBLE.test(value) && /[^\p{Z}]/u.test(value)
+}
+
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/
 

@@ -169,15 +169,24 @@ export async function cardAdded(ctx: CallContext, payload: unknown): Promise<{ c
   const openid = requireOpenid(ctx)
   const cardId = requireCard()
   const ticket = await ownTicket(ctx, ticketId, openid)
-  if (ticket.card?.cardId === cardId) return { card: 'added' }
+  const recorded = ticket.card?.cardId === cardId
   let code: string
   try {
     code = await decryptCode(tokenDeps(ctx), encrypted)
   } catch (err) {
-    if (err instanceof WechatError && err.kind === 'refused') throw new DomainError('INVALID_INPUT', `WeChat cannot decrypt that code (errcode ${err.errcode})`)
+    if (err instanceof WechatError && err.kind === 'refused') {
+      console.warn(`card.added ${ticketId}: WeChat cannot decrypt the code sent (errcode ${err.errcode})`)
+      throw new DomainError('INVALID_INPUT', 'the card code sent cannot be decrypted', { encryptCode: 'INVALID_VALUE' })
+    }
     if (!(err instanceof WechatError)) throw err
+    // Already recorded (a repeated confirmation): nothing is left to do, whatever WeChat says now.
+    if (recorded) return { card: 'added' }
     await enqueue(ctx.db, jobRecord('card.confirm', ticketId, { ticketId, cardId, encryptCode: encrypted }, ctx.now()))
     return { card: 'pending' }
+  }
+  if (recorded) {
+    if (code !== ticket.code) throw new DomainError('INVALID_INPUT', `the card's code is not ticket ${ticketId}'s`, { encryptCode: 'INVALID_VALUE' })
+    return { card: 'added' }
   }
   await recordCardAdded(ctx.db, ticketId, cardId, code, ctx.now())
   return { card: 'added' }

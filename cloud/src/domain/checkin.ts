@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import * as v from 'valibot'
 import { maskName } from '../api/identity'
+import { isVisibleLabel } from '../api/validation'
 import type { ScanAnswer, ScanDenialReason, ScanResult } from '../api/models'
 import { checkinConfig } from '../shared/config'
 import { findMany, getDoc } from '../shared/db'
@@ -22,7 +23,8 @@ const CST_OFFSET_MS = 8 * 60 * MINUTE_MS
 const scanSchema = v.strictObject({
   code: v.pipe(v.string('INVALID_VALUE'), v.maxLength(32, 'INVALID_VALUE')),
   nonce: v.pipe(v.string('INVALID_VALUE'), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'INVALID_ID')),
-  gate: v.pipe(v.string('INVALID_VALUE'), v.trim(), v.minLength(1, 'REQUIRED'), v.maxLength(20, 'INVALID_VALUE')),
+  // Logged and exported as the entrance's name: readable, with nothing hidden in it.
+  gate: v.pipe(v.string('INVALID_VALUE'), v.trim(), v.minLength(1, 'REQUIRED'), v.maxLength(20, 'INVALID_VALUE'), v.check(isVisibleLabel, 'INVALID_VALUE')),
 })
 
 export interface EntryDecision {

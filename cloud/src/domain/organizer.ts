@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import type { EventStats, ExportFile, IdRefusalView, MyRoles, SessionStats, StaffMember } from '../api/models'
-import { emptyPayloadSchema } from '../api/validation'
+import { emptyPayloadSchema, isCallerId } from '../api/validation'
 import { countWhere, findMany, getDoc } from '../shared/db'
 import { DomainError } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
@@ -15,7 +15,8 @@ import { addStaff, removeStaff, requireOrganizer, staffOf, staffScopeOf } from '
 const identifier = v.pipe(v.string('INVALID_VALUE'), v.regex(/^[A-Za-z0-9_:-]{1,128}$/, 'INVALID_ID'))
 const eventRefSchema = v.strictObject({ eventId: identifier })
 const releaseSchema = v.strictObject({ eventId: identifier, refusalId: identifier })
-const openid = v.pipe(v.string('INVALID_VALUE'), v.trim(), v.regex(/^(?!\d+$)[A-Za-z0-9_-]{1,64}$/, 'INVALID_ID'))
+// Not one wx-server-sdk would read as a number ("-0042" and "-42" would be one person, "-0" nobody).
+const openid = v.pipe(v.string('INVALID_VALUE'), v.trim(), v.check(isCallerId, 'INVALID_ID'))
 const staffSchema = v.strictObject({ eventId: identifier, openid })
 const exportSchema = v.strictObject({ eventId: identifier, fullPhone: v.optional(v.boolean('INVALID_VALUE'), false) })
 

@@ -55,7 +55,9 @@ export function reservationConfig(): ReservationConfig {
   }
   return {
     idHmacKey,
-    reservePerMinute: integer('TICKETCARD_RESERVE_PER_MINUTE', 20, 1, 100000),
+    // A person's tickets of a minute are looked up by their rate slots, one id per unit of the
+    // limit: 1000 ids is one small request; 100,000 would be a request too large to send.
+    reservePerMinute: integer('TICKETCARD_RESERVE_PER_MINUTE', 20, 1, 1000),
     lookupPerMinute: integer('TICKETCARD_LOOKUP_PER_MINUTE', 30, 1, 100000),
     lookupPerIpPerMinute: integer('TICKETCARD_LOOKUP_PER_IP_PER_MINUTE', 120, 1, 100000),
     idRefusalsPerDay: integer('TICKETCARD_ID_REFUSALS_PER_DAY', 3, 1, 100),
