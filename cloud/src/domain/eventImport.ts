@@ -3,11 +3,10 @@ import * as v from 'valibot'
 import { jobRecord } from '../outbox/jobs'
 import { enqueue } from '../outbox/worker'
 import { seatBlocksPerSession } from '../shared/config'
-import { findAll, findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
+import { countWhere, findAll, findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
 import type { CallContext } from '../shared/handler'
-import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type TicketRecord } from './records'
-import { addFreeSeats, addFreeSeatsInTransaction, blockCount, newFreeSeats, readTerms, termsOf } from './seats'
-import { withTransaction, type Transaction } from './transaction'
+import { COLLECTIONS, type EventRecord, type ReservationTermsRecord, type SessionRecord, type TicketRecord } from './records'
+import { addFreeSeats, blockCount, INSERT_BATCH, newFreeSeats, readTerms, termsOf, updateSeatsInBatches } from './seats'
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, "_" or "-", at most 48'))
 const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `at most ${max} characters`))
@@ -121,46 +120,98 @@ type Db = Pick<CallContext, 'db' | 'now'>
 /** The version of the terms a session's first seats are told of. */
 const FIRST_TERMS_VERSION = 1
 
-async function createSession(ctx: Db, sessionId: string, fields: Omit<SessionRecord, '_id'>): Promise<void> {
+/** How far a long capacity change has come, for a progress line: seats added or removed of those to. */
+export type ImportProgress = (progress: { sessionId: string; action: 'adding' | 'removing'; done: number; of: number }) => void
+
+async function createSession(ctx: Db, sessionId: string, fields: Omit<SessionRecord, '_id'>, progress: ImportProgress): Promise<void> {
   // Seats first and the session after: a run cut short leaves nothing reservable (no terms yet),
   // and the next import finds no session, drops the seats it left and writes them again.
   await removeWhere(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'free' })
-  await addFreeSeats(ctx, newFreeSeats({ _id: sessionId, eventId: fields.eventId }, fields.capacity, FIRST_TERMS_VERSION, blockCount(fields.capacity, seatBlocksPerSession())))
+  const seats = newFreeSeats({ _id: sessionId, eventId: fields.eventId }, fields.capacity, FIRST_TERMS_VERSION, blockCount(fields.capacity, seatBlocksPerSession()))
+  await addFreeSeats(ctx, seats, (done) => progress({ sessionId, action: 'adding', done, of: seats.length }))
   await ctx.db.collection(COLLECTIONS.sessions).add({ data: { _id: sessionId, ...fields } })
 }
 
-/** Up to `wanted` free seats of a session, paging past the 1000 one read returns. */
-async function someFreeSeats(ctx: Db, sessionId: string, wanted: number): Promise<FreeSeatRecord[]> {
-  const _ = ctx.db.command
-  const out: FreeSeatRecord[] = []
-  while (out.length < wanted) {
-    const where = out.length === 0 ? { sessionId, status: 'free' } : { sessionId, status: 'free', _id: _.gt(out[out.length - 1]._id) }
-    const page = await findMany<FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, where, { orderBy: ['_id', 'asc'], limit: Math.min(1000, wanted - out.length) })
-    out.push(...page)
-    if (page.length === 0) break
+/**
+ * How many seats a session has now: free seats and active tickets, in one count. Reservations
+ * (free → active) and cancellations (active → cancelled plus a new free seat, in one transaction)
+ * leave it unchanged, so it is a fact about the session even while people reserve. A count over
+ * an index whose key a concurrent write moves may see that document twice or not at all (MongoDB
+ * gives a count no snapshot; unverified on CloudBase), so two counts must agree.
+ */
+async function seatTotal(ctx: Db, sessionId: string): Promise<number> {
+  const where = { sessionId, status: ctx.db.command.in(['free', 'active']) }
+  let last = await countWhere(ctx.db, COLLECTIONS.tickets, where)
+  for (let tries = 1; ; tries += 1) {
+    const again = await countWhere(ctx.db, COLLECTIONS.tickets, where)
+    if (again === last || tries >= 5) return again
+    last = again
   }
-  return out
 }
 
 /**
- * A capacity change, in one transaction with the session: more seats are added as free seats;
- * fewer are taken from the free ones (a reservation taking one of them at the same moment makes
- * the transaction start over); below the tickets already issued is refused.
+ * Removes up to `wanted` free seats of a session, a batch per call, each removal conditional on the
+ * seat still being free: a seat a reservation takes meanwhile is not removed. Answers how many were
+ * removed.
  */
-async function changeCapacity(ctx: Db, sessionId: string, capacity: number): Promise<void> {
-  await withTransaction(ctx.db, async (tx: Transaction) => {
-    const session = (await tx.collection(COLLECTIONS.sessions).doc(sessionId).get()).data as SessionRecord | null
-    if (!session) throw new Error(`session ${sessionId} vanished during the import`)
-    const terms = (await tx.collection(COLLECTIONS.reservationTerms).doc(sessionId).get()).data as ReservationTermsRecord | null
-    const delta = capacity - session.capacity
-    if (delta > 0) await addFreeSeatsInTransaction(tx, newFreeSeats({ _id: sessionId, eventId: session.eventId }, delta, terms?.version ?? FIRST_TERMS_VERSION, blockCount(capacity, seatBlocksPerSession())))
-    if (delta < 0) {
-      const free = await someFreeSeats(ctx, sessionId, -delta)
-      if (free.length < -delta) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${session.capacity - free.length} tickets already issued`])
-      for (const seat of free) await tx.collection(COLLECTIONS.tickets).doc(seat._id).remove()
-    }
-    await tx.collection(COLLECTIONS.sessions).doc(sessionId).update({ data: { capacity, updatedAt: ctx.now() } })
-  })
+async function removeFreeSeats(ctx: Db, sessionId: string, wanted: number, onBatch: (removed: number) => void): Promise<number> {
+  const _ = ctx.db.command
+  let removed = 0
+  while (removed < wanted) {
+    const batch = await findMany<{ _id: string }>(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'free' }, { limit: Math.min(INSERT_BATCH, wanted - removed), fields: { _id: true } })
+    if (batch.length === 0) break
+    removed += await removeWhere(ctx.db, COLLECTIONS.tickets, { _id: _.in(batch.map((seat) => seat._id)), status: 'free' })
+    onBatch(removed)
+  }
+  return removed
+}
+
+/**
+ * A capacity change of any size, with no transaction (CloudBase allows no batch write in one, and
+ * a transaction must end within 30 s). Tickets are made only from free seats, so active tickets
+ * never pass the capacity if the capacity rises before seats are added and falls after they are
+ * removed:
+ *
+ * - more seats: the capacity is raised, then the missing free seats are added in batches;
+ * - fewer seats: free seats are removed by conditional writes (a seat reserved meanwhile stays),
+ *   then the capacity is set from what the seats are; below the tickets already issued is refused
+ *   before anything changes.
+ *
+ * What is missing or surplus is counted afresh (reservations and cancellations keep free + active
+ * constant), so a run cut short is finished by running the import again.
+ */
+async function changeCapacity(ctx: Db, session: SessionRecord, capacity: number, progress: ImportProgress): Promise<void> {
+  const sessionId = session._id
+  const active = await countWhere(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'active' })
+  if (capacity < active) throw new EventFileError([`sessions.${sessionId}.capacity: ${capacity} is below the ${active} tickets already issued`])
+  const difference = capacity - (await seatTotal(ctx, sessionId))
+  if (difference > 0) {
+    if (session.capacity !== capacity) await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: sessionId }, { capacity, updatedAt: ctx.now() })
+    const terms = await readTerms(ctx, sessionId)
+    const seats = newFreeSeats(session, difference, terms?.version ?? FIRST_TERMS_VERSION, blockCount(capacity, seatBlocksPerSession()))
+    await addFreeSeats(ctx, seats, (done) => progress({ sessionId, action: 'adding', done, of: difference }))
+    return
+  }
+  if (difference < 0) {
+    const removed = await removeFreeSeats(ctx, sessionId, -difference, (done) => progress({ sessionId, action: 'removing', done, of: -difference }))
+    // Reservations took the free seats meanwhile: the capacity stops at what the seats are.
+    if (removed < -difference) console.warn(`session ${sessionId}: only ${removed} of ${-difference} seats could be removed; reservations took the others`)
+  }
+  const total = await seatTotal(ctx, sessionId)
+  if (session.capacity !== total) await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: sessionId }, { capacity: total, updatedAt: ctx.now() })
+}
+
+/**
+ * Tells every free seat of the session of terms `version`. Block by block, so each pass reads
+ * only the seats still to tell through the `session` index (sessionId, status, block,
+ * termsVersion); then once over the session, for blocks beyond today's configured number.
+ */
+async function tellFreeSeats(ctx: Db, sessionId: string, version: number): Promise<void> {
+  const older = { status: 'free', termsVersion: ctx.db.command.lt(version) }
+  for (let block = 0; block < seatBlocksPerSession(); block += 1) {
+    await updateSeatsInBatches(ctx, { sessionId, ...older, block }, older, { termsVersion: version })
+  }
+  await updateSeatsInBatches(ctx, { sessionId, ...older }, older, { termsVersion: version })
 }
 
 /** Terms compared by content: key order and Date objects against their stored form do not count. */
@@ -180,15 +231,16 @@ async function writeTerms(ctx: Db, event: EventRecord, session: Omit<SessionReco
   if (stored && sameTerms(stored, next)) return
   const { _id: termsKey, ...terms } = next
   await ctx.db.collection(COLLECTIONS.reservationTerms).doc(termsKey).set({ data: terms })
-  if (stored) await updateWhere(ctx.db, COLLECTIONS.tickets, { sessionId: session._id, status: 'free', termsVersion: ctx.db.command.lt(next.version) }, { termsVersion: next.version })
+  if (stored) await tellFreeSeats(ctx, session._id, next.version)
 }
 
 /**
  * Creates or updates an event and its sessions, and each session's copy of the reservation terms.
- * A capacity change adds or removes free seats inside a transaction, so reservations racing the
- * import are never lost or oversold; a capacity below the tickets already issued is refused.
+ * A capacity change adds or removes seats so that reservations racing the import are never lost
+ * or oversold; a capacity below the tickets already issued is refused. Running it again after an
+ * interruption finishes the job.
  */
-export async function importEvent(ctx: Db, file: EventFile): Promise<ImportReport> {
+export async function importEvent(ctx: Db, file: EventFile, progress: ImportProgress = () => undefined): Promise<ImportReport> {
   const now = ctx.now()
   const event: EventRecord = {
     _id: file.id,
@@ -228,10 +280,12 @@ export async function importEvent(ctx: Db, file: EventFile): Promise<ImportRepor
     const existing = await getDoc<SessionRecord>(ctx.db, COLLECTIONS.sessions, session.id)
     if (existing && existing.eventId !== file.id) throw new EventFileError([`sessions.${session.id}: belongs to event ${existing.eventId}`])
     if (!existing) {
-      await createSession(ctx, session.id, fields)
+      await createSession(ctx, session.id, fields, progress)
       report.created.push(session.id)
     } else {
-      if (existing.capacity !== session.capacity) await changeCapacity(ctx, session.id, session.capacity)
+      // Run every time, not only when the capacity differs: an earlier run cut short may have left
+      // seats to add or remove.
+      await changeCapacity(ctx, existing, session.capacity, progress)
       const { capacity: _capacity, ...described } = fields
       await updateWhere(ctx.db, COLLECTIONS.sessions, { _id: session.id }, described)
       report.updated.push(session.id)

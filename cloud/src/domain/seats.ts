@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto'
-import { findMany, getDoc } from '../shared/db'
+import { findMany, getDoc, updateWhere } from '../shared/db'
 import { isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { releasedHolds } from './holds'
 import { COLLECTIONS, type EventRecord, type FreeSeatRecord, type ReservationTermsRecord, type SessionRecord, type SessionWithSeats, type TicketRecord } from './records'
 import { generateTicketCode } from './ticketCode'
-import type { Transaction } from './transaction'
 
 type Ctx = Pick<CallContext, 'db'>
 
@@ -50,35 +49,45 @@ export function newFreeSeats(session: Pick<SessionRecord, '_id' | 'eventId'>, co
   })
 }
 
-/** Seats per insert request: a capacity of thousands is written in a few calls. */
-const INSERT_BATCH = 500
+/** Seats per insert request: a capacity of thousands is written in a few calls (never inside a transaction, where CloudBase allows no batch). */
+export const INSERT_BATCH = 500
 
 /**
- * Stores free seats, a batch per call. A batch refused for a code already taken (about one in
- * 10^11 per seat) is drawn again: codes are never reused.
+ * Stores free seats, a batch per call, telling `onBatch` how many are stored so far. A batch
+ * refused for a code already taken (about one in 10^11 per seat) is drawn again: codes are never
+ * reused.
  */
-async function insertFreeSeats(add: (seats: FreeSeatRecord[]) => Promise<unknown>, seats: FreeSeatRecord[]): Promise<void> {
+export async function addFreeSeats(ctx: Ctx, seats: FreeSeatRecord[], onBatch: (stored: number) => void = () => undefined): Promise<void> {
   for (let i = 0; i < seats.length; i += INSERT_BATCH) {
     let batch = seats.slice(i, i + INSERT_BATCH)
     for (let tries = 1; ; tries += 1) {
       try {
-        await add(batch)
+        await ctx.db.collection(COLLECTIONS.tickets).add({ data: batch })
         break
       } catch (err) {
         if (!isDuplicateKey(err) || tries >= 5) throw err
         batch = batch.map((seat) => ({ ...seat, code: generateTicketCode() }))
       }
     }
+    onBatch(i + batch.length)
   }
 }
 
-export const addFreeSeats = (ctx: Ctx, seats: FreeSeatRecord[]): Promise<void> =>
-  insertFreeSeats(async (batch) => {
-    await ctx.db.collection(COLLECTIONS.tickets).add({ data: batch })
-  }, seats)
-
-export const addFreeSeatsInTransaction = (tx: Transaction, seats: FreeSeatRecord[]): Promise<void> =>
-  insertFreeSeats((batch) => tx.collection(COLLECTIONS.tickets).add({ data: batch.map((seat) => ({ ...seat })) }), seats)
+/**
+ * Updates every seat `select` finds with `data`, a batch of ids per call (one update of a hundred
+ * thousand documents would outlive a request's time limit), each write conditional on `still`
+ * (what `select` asks of a seat, the session aside: the ids name the seats, and the database then
+ * looks them up by id rather than through every seat of the session). `select` must stop finding
+ * a seat once `data` is written: the loop ends when it finds none.
+ */
+export async function updateSeatsInBatches(ctx: Ctx, select: Record<string, unknown>, still: Record<string, unknown>, data: Record<string, unknown>): Promise<void> {
+  const _ = ctx.db.command
+  for (;;) {
+    const batch = await findMany<{ _id: string }>(ctx.db, COLLECTIONS.tickets, select, { limit: INSERT_BATCH, fields: { _id: true } })
+    if (batch.length === 0) return
+    await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: _.in(batch.map((seat) => seat._id)), ...still }, data)
+  }
+}
 
 /** Up to `limit` free seats of a session: of one block, or of any. */
 export function readFreeSeats(ctx: Ctx, sessionId: string, limit: number, block?: number): Promise<FreeSeatRecord[]> {

@@ -18,10 +18,11 @@ export async function findMany<T>(
   db: Db,
   collection: string,
   where: Record<string, unknown>,
-  options: { orderBy?: [string, 'asc' | 'desc']; limit?: number } = {},
+  options: { orderBy?: [string, 'asc' | 'desc']; limit?: number; fields?: Record<string, true> } = {},
 ): Promise<T[]> {
   let query = db.collection(collection).where(where)
   if (options.orderBy) query = query.orderBy(options.orderBy[0], options.orderBy[1])
+  if (options.fields) query = query.field(options.fields)
   const result = (await query.limit(options.limit ?? 100).get()) as unknown as { data: T[] }
   return result.data
 }
