@@ -4,22 +4,9 @@
  */
 import path from 'node:path'
 import { startEmulator } from '../../../cloud/local/emulator'
-import { call, type DocResult, failure, type GetResult, type Harness, pointSdkAt, startWithSdk, TEST_INDEXES } from './sdk'
+import { call, type DocResult, failure, type GetResult, pointSdkAt, sharedHarness, TEST_INDEXES } from './sdk'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk()
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
-
-beforeEach(() => {
-  pointSdkAt(h.emulator)
-  h.emulator.db.reset()
-})
+const h = sharedHarness()
 
 const items = () => h.db.collection('items')
 

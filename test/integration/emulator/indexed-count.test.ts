@@ -5,20 +5,11 @@
  */
 import { Query } from 'mingo'
 import * as ejson from '../../../cloud/local/emulator/ejson'
-import { call, type Harness, pointSdkAt, startWithSdk } from './sdk'
+import { call, sharedHarness } from './sdk'
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk()
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
+const h = sharedHarness({ reset: false })
 
 beforeEach(() => {
-  pointSdkAt(h.emulator)
   jest.restoreAllMocks()
 })
 

@@ -56,6 +56,27 @@ export async function startWithSdk(options: EmulatorOptions = {}): Promise<Harne
   return { emulator, cloud, db: cloud.database() }
 }
 
+/**
+ * One emulator for a test file: started before its tests, closed after them, the SDK pointed at it
+ * before each test and (unless `reset: false`) its data emptied. The harness is filled in by the
+ * first hook, so read its fields inside tests only.
+ */
+export function sharedHarness(options: EmulatorOptions & { reset?: boolean } = {}): Harness {
+  const { reset = true, ...emulatorOptions } = options
+  const harness = {} as Harness
+  beforeAll(async () => {
+    Object.assign(harness, await startWithSdk(emulatorOptions))
+  })
+  afterAll(async () => {
+    await harness.emulator?.close()
+  })
+  beforeEach(() => {
+    pointSdkAt(harness.emulator)
+    if (reset) harness.emulator.db.reset()
+  })
+  return harness
+}
+
 /** The error shape wx-server-sdk rejects with. */
 export interface SdkError {
   errCode: number

@@ -11,7 +11,7 @@
  */
 import { Storage } from '../../../cloud/local/emulator/storage'
 import { postSigned } from '../../support/signedRequest'
-import { call, type DocResult, failure, type Harness, pointSdkAt, startWithSdk } from './sdk'
+import { call, type DocResult, failure, type Harness, sharedHarness } from './sdk'
 
 /** The transaction object the SDK hands out (its .d.ts types it as any). */
 interface Tx {
@@ -20,20 +20,7 @@ interface Tx {
   rollback(reason?: unknown): Promise<unknown>
 }
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk()
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
-
-beforeEach(() => {
-  pointSdkAt(h.emulator)
-  h.emulator.db.reset()
-})
+const h = sharedHarness()
 
 afterEach(() => {
   jest.restoreAllMocks()

@@ -4,7 +4,7 @@
  * facts in docs/cloudbase-facts.md.
  */
 import { startEmulator } from '../../../cloud/local/emulator'
-import { call, type DocResult, failure, type Harness, pointSdkAt, type SdkError, startWithSdk, TEST_INDEXES } from './sdk'
+import { call, type DocResult, failure, type Harness, pointSdkAt, type SdkError, sharedHarness, TEST_INDEXES } from './sdk'
 
 const CONFLICT_TEXT =
   '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.'
@@ -18,20 +18,7 @@ interface Tx {
   rollback(reason?: unknown): Promise<unknown>
 }
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk({ transactionTimeoutMs: 5_000 })
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
-
-beforeEach(() => {
-  pointSdkAt(h.emulator)
-  h.emulator.db.reset()
-})
+const h = sharedHarness({ transactionTimeoutMs: 5_000 })
 
 const ledger = () => h.db.collection('ledger')
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -4,7 +4,7 @@
  * errCode -502001) instead of silently changing nothing. Through the real SDK, which flattens
  * `update({data: {a: {b: 1}}})` into the dot path `a.b` ($set) as well.
  */
-import { call, type DocResult, failure, type Harness, pointSdkAt, startWithSdk } from './sdk'
+import { call, type DocResult, failure, type Harness, sharedHarness } from './sdk'
 
 interface Tx {
   collection(name: string): ReturnType<Harness['db']['collection']>
@@ -12,20 +12,7 @@ interface Tx {
   rollback(reason?: unknown): Promise<unknown>
 }
 
-let h: Harness
-
-beforeAll(async () => {
-  h = await startWithSdk()
-})
-
-afterAll(async () => {
-  await h.emulator.close()
-})
-
-beforeEach(() => {
-  pointSdkAt(h.emulator)
-  h.emulator.db.reset()
-})
+const h = sharedHarness()
 
 const ledger = () => h.db.collection('ledger')
 const read = async (id: string) => (await call<DocResult>(ledger().doc(id).get())).data
