@@ -1,7 +1,7 @@
 import { maskPhone } from '../api/identity'
 import type { ExportFile } from '../api/models'
 import { EXPORT_TEXT } from '../i18n/zh-CN'
-import { findAll } from '../shared/db'
+import { findAll, findAllInOrder } from '../shared/db'
 import type { CallContext } from '../shared/handler'
 import { COLLECTIONS, type CheckinRecord, type EventRecord, type FreeSeatRecord, type SessionRecord, type TicketRecord } from './records'
 import { ticketsOnly } from './seats'
@@ -65,8 +65,10 @@ export interface EventExport {
 export async function exportEvent(ctx: Pick<CallContext, 'db' | 'now'>, event: EventRecord, options: ExportOptions): Promise<EventExport> {
   const [sessions, tickets, scans] = await Promise.all([
     findAll<SessionRecord>(ctx.db, COLLECTIONS.sessions, { eventId: event._id }, ['startsAt', 'asc']),
-    findAll<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { eventId: event._id }, ['createdAt', 'asc']).then(ticketsOnly),
-    findAll<CheckinRecord>(ctx.db, COLLECTIONS.checkins, { eventId: event._id }, ['at', 'asc']),
+    // Tickets have a creation time and free seats none: the (eventId, createdAt) index reaches the
+    // tickets alone, however many seats the event has (ticketsOnly is the belt to those braces).
+    findAllInOrder<TicketRecord | FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, { eventId: event._id }, 'createdAt').then(ticketsOnly),
+    findAllInOrder<CheckinRecord>(ctx.db, COLLECTIONS.checkins, { eventId: event._id }, 'at'),
   ])
   const sessionName = (id: string | undefined) => sessions.find((s) => s._id === id)?.name ?? ''
   const sessionOrder = (id: string) => sessions.findIndex((s) => s._id === id)

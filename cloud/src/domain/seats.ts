@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { findMany, getDoc, updateWhere } from '../shared/db'
+import { countWhere, findMany, getDoc, updateWhere } from '../shared/db'
 import { isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { releasedHolds } from './holds'
@@ -94,18 +94,29 @@ export function readFreeSeats(ctx: Ctx, sessionId: string, limit: number, block?
   return findMany<FreeSeatRecord>(ctx.db, COLLECTIONS.tickets, block === undefined ? { sessionId, status: 'free' } : { sessionId, status: 'free', block }, { limit })
 }
 
-/** Sessions with their free seats, counted by the database in one query. */
+/** A session with at least this many free seats is counted at most every LARGE_SESSION_STALENESS_MS per instance. */
+const LARGE_SESSION = 1000
+/** How old a large session's count of free seats may be: what events.list and organizer.stats show of it. */
+export const LARGE_SESSION_STALENESS_MS = 3000
+
+const counted = new Map<string, { free: number; at: number }>()
+
+/**
+ * A session's free seats, counted by the database (an index count: no document is read). A
+ * session of a thousand free seats or more is counted again at most every 3 s by an instance, so a
+ * page listed in a loop during a rush costs the database the same at 100 seats and at 100,000, and
+ * what it shows of such a session is at most 3 s old; a smaller one is counted on every call.
+ */
+async function freeSeats(ctx: Ctx, sessionId: string): Promise<number> {
+  const kept = counted.get(sessionId)
+  if (kept && kept.free >= LARGE_SESSION && Date.now() - kept.at < LARGE_SESSION_STALENESS_MS) return kept.free
+  const free = await countWhere(ctx.db, COLLECTIONS.tickets, { sessionId, status: 'free' })
+  counted.set(sessionId, { free, at: Date.now() })
+  return free
+}
+
+/** Sessions with their free seats. */
 export async function withSeats(ctx: Ctx, sessions: SessionRecord[]): Promise<SessionWithSeats[]> {
-  if (sessions.length === 0) return []
-  const _ = ctx.db.command
-  const $ = _.aggregate
-  const result = (await ctx.db
-    .collection(COLLECTIONS.tickets)
-    .aggregate()
-    .match({ sessionId: _.in(sessions.map((s) => s._id)), status: 'free' })
-    .group({ _id: '$sessionId', free: $.sum(1) })
-    .limit(1000)
-    .end()) as unknown as { list: Array<{ _id: string; free: number }> }
-  const free = new Map(result.list.map((row) => [row._id, row.free]))
-  return sessions.map((session) => ({ ...session, remaining: free.get(session._id) ?? 0 }))
+  const free = await Promise.all(sessions.map((session) => freeSeats(ctx, session._id)))
+  return sessions.map((session, i) => ({ ...session, remaining: free[i] }))
 }

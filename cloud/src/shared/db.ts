@@ -43,6 +43,35 @@ export async function countWhere(db: Db, collection: string, where: Record<strin
   return result.total
 }
 
+/**
+ * Every matching document in the order of `field` (a time every document has), a page of 1000 at
+ * a time by key range: each page starts where the last one ended (`field >= last`), so the cost
+ * grows with the documents read, never with how many came before (as `skip` does). Documents
+ * sharing the boundary value are told apart by id. A query through an index on `field` never
+ * reaches documents without it.
+ */
+export async function findAllInOrder<T extends { _id: string }>(db: Db, collection: string, where: Record<string, unknown>, field: string): Promise<T[]> {
+  // `field` holds a Date in every document this reads (createdAt, at).
+  const _ = db.command
+  const out: T[] = []
+  // A time range from the start, not `exists`: a range is what an index on the time answers.
+  let from: unknown = new Date(0)
+  let atBoundary = new Set<string>()
+  for (;;) {
+    const range = { ...where, [field]: _.gte(from) }
+    const page = (await db.collection(collection).where(range).orderBy(field, 'asc').orderBy('_id', 'asc').limit(1000).get()) as unknown as { data: T[] }
+    const fresh = page.data.filter((doc) => !atBoundary.has(doc._id))
+    out.push(...fresh)
+    if (page.data.length < 1000) return out
+    if (fresh.length === 0) throw new Error(`${collection}: more than 1000 documents share one ${field}; cannot page past them`)
+    const last = (page.data[page.data.length - 1] as Record<string, unknown>)[field]
+    const lastKey = JSON.stringify(last)
+    if (lastKey !== JSON.stringify(from)) atBoundary = new Set()
+    for (const doc of page.data) if (JSON.stringify((doc as Record<string, unknown>)[field]) === lastKey) atBoundary.add(doc._id)
+    from = last
+  }
+}
+
 /** Every matching document, a page at a time (CloudBase caps one read at 1000). */
 export async function findAll<T>(db: Db, collection: string, where: Record<string, unknown>, orderBy: [string, 'asc' | 'desc']): Promise<T[]> {
   const out: T[] = []
