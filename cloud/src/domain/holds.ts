@@ -14,16 +14,6 @@ export type HoldKind = keyof TicketHolds
 /** Precedence of refusals: the caller's own limits first, so an ID refusal tells nothing to someone over theirs. */
 export const HOLD_KINDS: HoldKind[] = ['personEvent', 'personSession', 'idEvent', 'idSession']
 
-/** The unique index on tickets behind each hold (cloud/indexes.json). */
-export const HOLD_INDEX: Record<HoldKind, string> = {
-  personEvent: 'hold_person_event',
-  personSession: 'hold_person_session',
-  idEvent: 'hold_id_event',
-  idSession: 'hold_id_session',
-}
-
-export const holdKindOfIndex = (index: string): HoldKind | null => HOLD_KINDS.find((kind) => HOLD_INDEX[kind] === index) ?? null
-
 /** Who and where a reservation counts against. */
 export interface HoldScope {
   eventId: string

@@ -3,9 +3,9 @@ import type { TicketView } from '../api/models'
 import { reservePayloadSchema, validate, type ReservePayload } from '../api/validation'
 import { reservationConfig, seatBlocksPerSession, type ReservationConfig } from '../shared/config'
 import { findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
-import { DomainError, duplicateIndexOf } from '../shared/errors'
+import { DomainError, isDuplicateKey } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
-import { chooseSlots, FIRST_SLOTS, holdKindOfIndex, holdersQuery, holdsFor, limitReached, type HoldScope, type HoldSlots } from './holds'
+import { chooseSlots, FIRST_SLOTS, holdersQuery, holdsFor, limitReached, type HoldScope, type HoldSlots } from './holds'
 import { hashIdNumber } from './idHash'
 import { checkIdRefusalAllowance, refuseIdNumber } from './idNumbers'
 import { consumeRateLimit, perMinute, rateLimited, rateSlot, rateSlotsOfMinute } from './rateLimit'
@@ -227,23 +227,10 @@ async function tryOnce(a: Attempt): Promise<TicketView> {
   try {
     updated = await updateWhere(ctx.db, COLLECTIONS.tickets, { _id: seat._id, status: 'free', termsVersion: _.lte(terms.version) }, takenSeat(ticket, _))
   } catch (err) {
+    if (!isDuplicateKey(err)) throw err
     // Refused by a unique field: the seat stayed free, for this instance's next reservation.
-    const index = duplicateIndexOf(err)
-    if (index !== null) view.seats.push(seat)
-    if (index === 'request_unique') {
-      const answer = await existingAnswer(a, terms)
-      if (answer) return answer
-      throw new StaleRead()
-    }
-    if (index === 'rate_slot_unique') {
-      await rechooseRateSlot(a, scope, terms, attendee)
-      throw new StaleRead()
-    }
-    if (index !== null && holdKindOfIndex(index)) {
-      await rechooseSlots(a, scope, terms, attendee)
-      throw new StaleRead()
-    }
-    throw err
+    view.seats.push(seat)
+    return resolveClash(a, scope, terms, attendee)
   }
   if (updated === 0) {
     // Taken by another instance (this block is someone else's too: move), removed by an import,
@@ -255,7 +242,7 @@ async function tryOnce(a: Attempt): Promise<TicketView> {
   return ticketView(ticket, terms.session, terms.event, a.openid, ticket.createdAt)
 }
 
-/** This minute's rate slots already held by the person's tickets. */
+/** This minute's rate slots already held by the person's other tickets. */
 async function takenRateSlots(a: Attempt): Promise<Set<string>> {
   const slots = rateSlotsOfMinute(a.openid, a.ctx.now(), a.config.reservePerMinute)
   const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, { rateSlot: a.ctx.db.command.in(slots) }, { limit: slots.length })
@@ -263,59 +250,46 @@ async function takenRateSlots(a: Attempt): Promise<Set<string>> {
 }
 
 /**
- * The rate slot tried was taken by another of the person's reservations this minute: the next free
- * one, or RATE_LIMITED. With an ID number, the ID rule is decided first: a held ID number is
- * refused (counted and logged) whether or not the person's minute is full, so RATE_LIMITED never
- * tells which ID numbers hold tickets, whichever unique field the database reports first.
+ * A refusal by the caller's own limits makes no ticket, so it is counted in the minute's window,
+ * against what the person's tickets of this minute (`taken`) left of the limit. (Tickets do not
+ * read the window: refusals made first do not hold later tickets back, so the worst order reaches
+ * twice the limit in a minute.)
  */
-async function rechooseRateSlot(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<void> {
-  const taken = await takenRateSlots(a)
-  const now = a.ctx.now()
-  const free = Array.from({ length: a.config.reservePerMinute }, (_, i) => i + 1).find((k) => !taken.has(rateSlot(a.openid, now, k)))
-  if (free === undefined) {
-    if (attendee.idHash) await refuseHeldIdNumber(a, scope, terms, attendee.idHash)
-    throw rateLimited('reserve', a.config.reservePerMinute)
-  }
-  a.rateK = free
-}
-
-/**
- * A refusal makes no ticket, so it is counted in the minute's window, against what the person's
- * tickets of this minute left of the limit. (Tickets do not read the window: refusals made first
- * do not hold later tickets back, so the worst order reaches twice the limit in a minute.)
- */
-async function countRefusal(a: Attempt): Promise<void> {
-  const taken = await takenRateSlots(a)
+async function countRefusal(a: Attempt, taken: Set<string>): Promise<void> {
   await consumeRateLimit(a.ctx, perMinute('reserve', a.openid), a.config.reservePerMinute - taken.size, 'new')
 }
 
-/** The holds this reservation could take, as the other tickets hold them now. */
-async function slotChoice(a: Attempt, scope: HoldScope): Promise<ReturnType<typeof chooseSlots>> {
-  const holders = await findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope), { limit: 100 })
-  return chooseSlots(scope, holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.holds))
-}
-
-/** Refuses the ID number (counted against the day's ID refusals and logged) if it holds what it may. */
-async function refuseHeldIdNumber(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, idHash: string): Promise<void> {
-  const { full } = await slotChoice(a, scope)
-  if (full === 'idEvent' || full === 'idSession') throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, idHash, a.config)
-}
-
 /**
- * A hold was taken: this person (or this ID number) already has a ticket in that slot. Finds the
- * free slots, or the refusal, from the tickets that hold them now. The person's own limits come
- * first, counted against the per-minute limit. An ID refusal is decided by the ID rule alone
- * (its own daily cap, logged for the organizer): were it counted against the minute's window
- * first, a full window would answer RATE_LIMITED exactly when the ID number holds a ticket.
+ * The seat's update was refused by one of the ticket's unique fields. Which one is found by reading
+ * what holds them now, never from the error's text (whether CloudBase names the index in a
+ * duplicate-key error on an update is unverified): this request's own ticket (a retry: answer it),
+ * the person's or the ID number's holds, the person's rate slots of this minute. Then the refusal,
+ * in this order: the caller's own limits (`LIMIT_REACHED`, counted in the minute's window), the ID
+ * number's (`DUPLICATE_ID_NUMBER`, capped and logged for the organizer, and never counted in the
+ * minute first: a full window would otherwise answer RATE_LIMITED exactly when the ID number holds
+ * a ticket), then the minute (`RATE_LIMITED`). Otherwise the free slots to try next.
  */
-async function rechooseSlots(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<void> {
-  const choice = await slotChoice(a, scope)
+async function resolveClash(a: Attempt, scope: HoldScope, terms: ReservationTermsRecord, attendee: TicketRecord['attendee']): Promise<TicketView> {
+  const answer = await existingAnswer(a, terms)
+  if (answer) return answer
+  const [holders, taken] = await Promise.all([
+    findMany<TicketRecord>(a.ctx.db, COLLECTIONS.tickets, holdersQuery(a.ctx.db.command, scope), { limit: 100 }),
+    takenRateSlots(a),
+  ])
+  const choice = chooseSlots(scope, holders.filter((ticket) => ticket.request !== a.request).map((ticket) => ticket.holds))
   if (choice.full === 'personEvent' || choice.full === 'personSession') {
-    await countRefusal(a)
+    await countRefusal(a, taken)
     throw limitReached(choice.full, scope)
   }
   if (choice.full && attendee.idHash) throw await refuseIdNumber(a.ctx, terms.event, terms.session, a.openid, a.input, attendee.idHash, a.config)
   a.slots = choice.slots ?? FIRST_SLOTS
+  const now = a.ctx.now()
+  if (taken.has(rateSlot(a.openid, now, a.rateK))) {
+    const free = Array.from({ length: a.config.reservePerMinute }, (_, i) => i + 1).find((k) => !taken.has(rateSlot(a.openid, now, k)))
+    if (free === undefined) throw rateLimited('reserve', a.config.reservePerMinute)
+    a.rateK = free
+  }
+  throw new StaleRead()
 }
 
 /**

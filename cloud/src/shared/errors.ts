@@ -29,15 +29,6 @@ export function isDuplicateKey(err: unknown): boolean {
   return isSdkError(err) && String(err.errMsg).includes('E11000')
 }
 
-/**
- * The unique index a duplicate-key error names (MongoDB's E11000 text, which CloudBase passes
- * through: "... index: <name> dup key: ..."), or null for any other error.
- */
-export function duplicateIndexOf(err: unknown): string | null {
-  if (!isDuplicateKey(err)) return null
-  return /index: (\S+) dup key/.exec(String((err as { errMsg: unknown }).errMsg))?.[1] ?? null
-}
-
 /** A write that hit a document locked by another transaction (errCode -501001, TransactionConflict). */
 export function isTransactionConflict(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false
