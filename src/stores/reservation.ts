@@ -6,7 +6,14 @@ import { randomHex } from '../platform/random'
 import { callAction } from '../services/api'
 import { useTicketsStore } from './tickets'
 
-type SubmitStatus = 'idle' | 'submitting' | 'done' | 'error'
+/** `queued`: the backend answered BUSY (its database at quota); the same request is tried again by itself. */
+type SubmitStatus = 'idle' | 'submitting' | 'queued' | 'done' | 'error'
+
+/** Tries of one request while the backend answers BUSY, before the person is asked to try later. */
+export const BUSY_TRIES = 8
+/** The longest wait between two tries, whatever the backend suggests. */
+const BUSY_MAX_WAIT_MS = 5000
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 interface State {
   status: SubmitStatus
@@ -41,17 +48,30 @@ export const initialReservationState = (): State => ({ status: 'idle', error: nu
 export const useReservationStore = create<ReservationStore>()((set, get) => ({
   ...initialReservationState(),
   submit: async (sessionId, attendee, consent) => {
-    if (get().status === 'submitting') return
+    if (get().status === 'submitting' || get().status === 'queued') return
     set({ status: 'submitting', error: null })
     const requestId = get().requestId ?? (await newRequestId())
     // A form reset while the id was drawn starts afresh; only this form keeps this id.
     if (get().status === 'submitting') set({ requestId })
-    const result = await callAction('reservation.reserve', { sessionId, requestId, attendee, consent })
-    if (result.ok) {
-      useTicketsStore.getState().remember(result.data)
-      set({ status: 'done', ticket: result.data })
-    } else {
-      set({ status: 'error', error: result.error })
+    for (let tries = 1; ; tries += 1) {
+      const result = await callAction('reservation.reserve', { sessionId, requestId, attendee, consent })
+      // The form was reset meanwhile (another session, another person): this answer is not theirs.
+      if (get().requestId !== requestId) return
+      if (result.ok) {
+        useTicketsStore.getState().remember(result.data)
+        set({ status: 'done', ticket: result.data })
+        return
+      }
+      if (result.error.code !== 'BUSY' || !result.error.retryable || tries >= BUSY_TRIES) {
+        set({ status: 'error', error: result.error })
+        return
+      }
+      // A calm queue: the same request again after the wait the backend asked for, jittered so the
+      // people refused together do not come back together. Nothing is lost or doubled: same id.
+      set({ status: 'queued', error: null })
+      const asked = result.error.retryAfterMs ?? 1500
+      await sleep(Math.min(BUSY_MAX_WAIT_MS, asked * (0.75 + Math.random() * 0.5)))
+      if (get().requestId !== requestId) return
     }
   },
   reset: () => set(initialReservationState()),

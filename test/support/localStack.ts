@@ -4,6 +4,7 @@
  * Calls go through real HTTP and the real wx-server-sdk, exactly as the H5 app's do.
  */
 import { type CloudCallTarget, type EmulatorCredentials, startEmulator } from '../../cloud/local/emulator'
+import type { QuotaOption } from '../../cloud/local/emulator/quota'
 import { discoverFunctions, type FunctionDefinition } from '../../cloud/local/runtime/functions'
 import { startGateway, type Gateway } from '../../cloud/local/runtime/gateway'
 import { Runtime } from '../../cloud/local/runtime/runtime'
@@ -39,10 +40,12 @@ export interface LocalStackOptions {
   latencyMs?: number
   /** How long the emulator waits for a cloud call's answer before CloudBase's timeout (-604102); default 10 s. */
   openApiTimeoutMs?: number
+  /** The environment's database quota (EMULATOR_QUOTA), default none. */
+  quota?: QuotaOption
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator, latencyMs: options.latencyMs, openApiTimeoutMs: options.openApiTimeoutMs })
+  const emulator = await startEmulator({ port: 0, dataFile: options.dataFile ?? ':memory:', wechatSimulator: options.wechatSimulator, latencyMs: options.latencyMs, openApiTimeoutMs: options.openApiTimeoutMs, quota: options.quota })
   const runtime = new Runtime({
     functions: options.functions ?? discoverFunctions('source'),
     adminUrl: emulator.adminUrl,

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'ERASE_NOT_ALLOWED',
   'CARD_UNAVAILABLE',
   'WECHAT_BUSY',
+  'BUSY',
   'WECHAT_CONFIG',
   'NETWORK_ERROR',
   'TIMEOUT',
@@ -57,6 +58,8 @@ export interface ApiError {
   fields?: FieldErrors
   /** True when the same request may succeed if retried later (WeChat busy, network). */
   retryable?: boolean
+  /** With BUSY: how long to wait before retrying the same request (the same request id). */
+  retryAfterMs?: number
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

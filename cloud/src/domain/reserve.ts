@@ -3,7 +3,7 @@ import type { TicketView } from '../api/models'
 import { reservePayloadSchema, validate, type ReservePayload } from '../api/validation'
 import { reservationConfig, seatBlocksPerSession, type ReservationConfig } from '../shared/config'
 import { findMany, getDoc, removeWhere, updateWhere } from '../shared/db'
-import { DomainError, isDuplicateKey } from '../shared/errors'
+import { DomainError, isDuplicateKey, isQuotaRefusal, QUOTA_RETRY_AFTER_MS } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { chooseSlots, FIRST_SLOTS, holdersQuery, holdsFor, limitReached, type HoldScope, type HoldSlots } from './holds'
 import { hashIdNumber } from './idHash'
@@ -59,6 +59,14 @@ const seemsSoldOut = (sessionId: string) => Date.now() - (soldOutSeenAt.get(sess
 /** Tries per reservation when its seat was taken by another at the same instant; each waits a little longer. */
 const ATTEMPTS = 40
 const backoff = (tries: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 3 * 2 ** Math.min(tries, 6)))
+
+/**
+ * How long a reservation keeps trying when the database's quota refuses its calls, and how long
+ * it waits between tries (jittered, so callers refused together do not come back together). Well
+ * inside the function's 10 s timeout and the app's 10 s patience.
+ */
+const QUOTA_BUDGET_MS = 3000
+const QUOTA_WAIT_MS = { min: 150, max: 700 }
 
 /** Free seats an instance reads at once and keeps for its next reservations of the session. */
 const POOL = 16
@@ -326,10 +334,20 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     lookedForTicket: false,
   }
   if (config.capacityGuard === 'off') return reserveUnguarded(a)
+  const started = Date.now()
   for (let n = 1; ; n += 1) {
     try {
       return await tryOnce(a)
     } catch (err) {
+      if (isQuotaRefusal(err)) {
+        // The environment's quota refused a call: nothing was written. Wait a jittered moment and
+        // try again while the budget lasts; then the caller hears BUSY and retries the same request.
+        const wait = QUOTA_WAIT_MS.min + Math.random() * (QUOTA_WAIT_MS.max - QUOTA_WAIT_MS.min)
+        if (Date.now() - started + wait > QUOTA_BUDGET_MS) throw new DomainError('BUSY', `reservation ${a.request}: the database stayed at its quota for ${Date.now() - started} ms`, undefined, true, QUOTA_RETRY_AFTER_MS)
+        await new Promise((resolve) => setTimeout(resolve, wait))
+        n -= 1
+        continue
+      }
       if (err instanceof DomainError) {
         // A request that already has its ticket (its answer was lost) gets the ticket, whatever
         // would refuse a new one now: the window closing, the rate limit, a limit it fills itself.

@@ -4,7 +4,7 @@ import { isErrorCode } from '../api/errors'
 import { sdk } from './cloud'
 import { WechatError } from '../wechat/errors'
 import { ConfigError } from './config'
-import { DomainError } from './errors'
+import { dailyQuotaStop, DomainError, isQuotaRefusal, QUOTA_RETRY_AFTER_MS } from './errors'
 
 /** What every action gets: the verified caller and the database, nothing from the client's say-so. */
 export interface CallContext {
@@ -25,6 +25,13 @@ export type ActionMap<A extends ActionName> = { [K in A]: ActionHandler<K> }
 /** throwOnNotFound is honoured by wx-server-sdk 4 but missing from its typings. */
 export function openDatabase(cloud: ReturnType<typeof sdk>): CallContext['db'] {
   return cloud.database({ throwOnNotFound: false } as Parameters<typeof cloud.database>[0])
+}
+
+/** Until the next midnight in China (UTC+8), when a spent daily quota starts again. */
+function msUntilChinaMidnight(now: Date): number {
+  const day = 86_400_000
+  const offset = 8 * 3_600_000
+  return day - ((now.getTime() + offset) % day)
 }
 
 function describe(err: unknown): string {
@@ -68,7 +75,17 @@ export function defineFunction<A extends ActionName>(functionName: string, actio
       return ok(await actions[action as A](ctx, request.payload))
     } catch (err) {
       if (err instanceof DomainError && isErrorCode(err.code)) {
-        return fail({ code: err.code, message: err.message, fields: err.fields, retryable: err.retryable })
+        return fail({ code: err.code, message: err.message, fields: err.fields, retryable: err.retryable, ...(err.retryAfterMs === undefined ? {} : { retryAfterMs: err.retryAfterMs }) })
+      }
+      // The environment's database quota: nothing was done, and the same request may pass later.
+      if (isQuotaRefusal(err)) {
+        console.warn(`${functionName}/${action}: database quota refused a request: ${describe(err)}`)
+        return fail({ code: 'BUSY', message: `${functionName}/${action}: the database is at its request quota; try again`, retryable: true, retryAfterMs: QUOTA_RETRY_AFTER_MS })
+      }
+      const stopped = dailyQuotaStop(err)
+      if (stopped) {
+        console.error(`${functionName}/${action}: the environment's database ${stopped} for today are spent: ${describe(err)}`)
+        return fail({ code: 'BUSY', message: `${functionName}/${action}: the service is stopped for today by its quota`, retryable: false, retryAfterMs: msUntilChinaMidnight(ctx.now()) })
       }
       // The detail (WeChat's endpoint and errcode, internal URLs, the operator's hint naming the
       // AppID, the IP or the variable) goes to the log; the client hears the code and what it can do.

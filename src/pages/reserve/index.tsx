@@ -239,7 +239,8 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
     }
   }
 
-  const submitting = status === 'submitting'
+  const queued = status === 'queued'
+  const submitting = status === 'submitting' || queued
   const generalError = serverError && !serverError.fields ? errorMessage(serverError.code) : null
 
   return (
@@ -300,13 +301,18 @@ function ReserveForm({ sessionId }: { sessionId: string }) {
           {generalError}
         </Text>
       )}
+      {queued && (
+        <View className='reserve__queued' role='status' data-testid='reserve-queued'>
+          <Text className='muted'>{TEXT.queuedHint}</Text>
+        </View>
+      )}
       <Button
         className={`button-primary ${submitting ? 'button-primary--busy' : ''}`}
         disabled={submitting || wechatAuthorization === 'refused'}
         loading={submitting}
         onClick={onSubmit}
       >
-        {submitting ? TEXT.submitting : TEXT.submit}
+        {queued ? TEXT.queued : submitting ? TEXT.submitting : TEXT.submit}
       </Button>
       <PrivacyPopup />
     </View>
