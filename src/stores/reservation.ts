@@ -50,11 +50,14 @@ export const useReservationStore = create<ReservationStore>()((set, get) => ({
   submit: async (sessionId, attendee, consent) => {
     if (get().status === 'submitting' || get().status === 'queued') return
     set({ status: 'submitting', error: null })
-    const requestId = get().requestId ?? (await newRequestId())
+    const kept = get().requestId
+    const requestId = kept ?? (await newRequestId())
     // A form reset while the id was drawn starts afresh; only this form keeps this id.
     if (get().status === 'submitting') set({ requestId })
     for (let tries = 1; ; tries += 1) {
-      const result = await callAction('reservation.reserve', { sessionId, requestId, attendee, consent })
+      // A request never sent before has no ticket to find: the backend may answer it without a read.
+      const firstTry = kept === null && tries === 1
+      const result = await callAction('reservation.reserve', { sessionId, requestId, attendee, consent, ...(firstTry ? { firstTry } : {}) })
       // The form was reset meanwhile (another session, another person): this answer is not theirs.
       if (get().requestId !== requestId) return
       if (result.ok) {

@@ -120,6 +120,12 @@ export const reservePayloadSchema = v.strictObject(
     requestId: v.pipe(v.string('INVALID_VALUE'), v.regex(REQUEST_ID_PATTERN, 'INVALID_ID')),
     attendee: attendeeSchema,
     consent,
+    /**
+     * The client has never sent this requestId before (not a retry): such a request cannot have a
+     * ticket yet, so when the session was just seen sold out it may be answered without a read.
+     * A client that says so falsely only risks its own answer.
+     */
+    firstTry: v.optional(v.boolean('INVALID_VALUE')),
   },
 )
 

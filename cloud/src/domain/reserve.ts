@@ -48,9 +48,13 @@ function attendeeRecord(event: TermsEvent, input: ReservePayload, config: Reserv
 }
 
 /*
- * An instance that has just seen a session sold out reads its free seats with the request's own
- * ticket for a moment: in a rush, most callers after the last seat get SOLD_OUT from one round
- * trip. Only the path is chosen by this; the answer always comes from what the database says.
+ * An instance that has just seen a session sold out (within 2 s) reads its free seats with the
+ * request's own ticket: in a rush, most callers after the last seat get SOLD_OUT from one round
+ * trip, the answer coming from what the database says. A first try (`firstTry`: the client never
+ * sent this request before, so it has no ticket to find) is answered SOLD_OUT from that sight
+ * alone, with no read at all: under the environment's database quota, the crowd that finds a
+ * session sold out must cost it nothing. That answer may be up to 2 s old (a seat freed by a
+ * cancellation in those 2 s is found by the next caller who looks).
  */
 const SOLD_OUT_HINT_MS = 2000
 const soldOutSeenAt = new Map<string, number>()
@@ -334,6 +338,7 @@ export async function reserve(ctx: CallContext, payload: unknown): Promise<Ticke
     lookedForTicket: false,
   }
   if (config.capacityGuard === 'off') return reserveUnguarded(a)
+  if (input.firstTry === true && seemsSoldOut(input.sessionId)) throw new DomainError('SOLD_OUT', `session ${input.sessionId} was sold out a moment ago`)
   const started = Date.now()
   for (let n = 1; ; n += 1) {
     try {

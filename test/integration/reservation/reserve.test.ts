@@ -84,6 +84,23 @@ describe('one reservation per request, per person and per ID number', () => {
     expect(await stack.call('attendee', 'reservation.reserve', reservePayload('idem-late-s', 4), 'idem_late_other')).toMatchObject({ ok: false, error: { code: 'RESERVATION_CLOSED' } })
   })
 
+  it('first tries find a session just sold out without a read; a retry still gets the ticket its lost answer carried', async () => {
+    await seedEvent(db, openEvent('idem-sold', [{ id: 'idem-sold-s', capacity: 1 }]))
+    const winner = reservePayload('idem-sold-s', 5)
+    const first = await stack.call<TicketView>('attendee', 'reservation.reserve', { ...winner, firstTry: true }, 'idem_sold_winner')
+    if (!first.ok) throw new Error(JSON.stringify(first))
+    // Every instance sees the session sold out; then first tries are answered from that sight.
+    const crowd = await Promise.all(Array.from({ length: 16 }, (_, i) => stack.call('attendee', 'reservation.reserve', { ...reservePayload('idem-sold-s', 100 + i), firstTry: true }, `idem_sold_${i}`)))
+    expect(crowd.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(Array(16).fill('SOLD_OUT'))
+    stack.emulator.db.resetRequestStats()
+    const late = await Promise.all(Array.from({ length: 8 }, (_, i) => stack.call('attendee', 'reservation.reserve', { ...reservePayload('idem-sold-s', 200 + i), firstTry: true }, `idem_sold_late_${i}`)))
+    expect(late.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(Array(8).fill('SOLD_OUT'))
+    const reads = stack.emulator.db.requestStats().byAction['database.getDocument'] ?? 0
+    expect(reads).toBeLessThan(8)
+    // The winner's answer was lost: their retry (not a first try) reads, and gets the ticket.
+    expect(await stack.call<TicketView>('attendee', 'reservation.reserve', winner, 'idem_sold_winner')).toMatchObject({ ok: true, data: { id: first.data.id } })
+  })
+
   it('refuses a person over the per-session and per-event limits with LIMIT_REACHED', async () => {
     await seedEvent(db, openEvent('limits', [{ id: 'lim-1', capacity: 10 }, { id: 'lim-2', capacity: 10 }, { id: 'lim-3', capacity: 10 }]))
     const me = 'limit_user'
