@@ -14,7 +14,7 @@
 import * as v from 'valibot'
 import type { ReminderTemplateView, TicketView } from '../api/models'
 import { emptyPayloadSchema, reminderConsentSchema } from '../api/validation'
-import { enqueue } from '../outbox/worker'
+import { enqueue, enqueueMany } from '../outbox/worker'
 import { jobRecord } from '../outbox/jobs'
 import { getDoc } from '../shared/db'
 import { DomainError, isDuplicateKey } from '../shared/errors'
@@ -140,11 +140,9 @@ export async function queueDueReminders(ctx: Ctx, config: ReminderConfig = remin
     if (offset === null) continue
     const runId = `${session._id}:${offset}:${session.startsAt.getTime()}`
     if (await getDoc(ctx.db, COLLECTIONS.reminderRuns, runId)) continue
-    for (const ticket of await activeTicketsOf(ctx, session._id)) {
-      if (!ticket.reminders?.on) continue
-      await enqueue(ctx.db, reminderJob(ticket, session, template.id, offset, now))
-      report.queued += 1
-    }
+    const jobs = (await activeTicketsOf(ctx, session._id)).filter((ticket) => ticket.reminders?.on).map((ticket) => reminderJob(ticket, session, template.id, offset, now))
+    await enqueueMany(ctx.db, jobs)
+    report.queued += jobs.length
     try {
       await ctx.db.collection(COLLECTIONS.reminderRuns).add({ data: { _id: runId, sessionId: session._id, offsetMinutes: offset, startsAt: session.startsAt, queuedAt: now } })
     } catch (err) {

@@ -1,6 +1,6 @@
 import { COLLECTIONS, type JobRecord } from '../domain/records'
 import { findMany } from '../shared/db'
-import { isDuplicateKey } from '../shared/errors'
+import { dailyQuotaStop, isDuplicateKey, isQuotaRefusal } from '../shared/errors'
 import type { CallContext } from '../shared/handler'
 import { WechatError } from '../wechat/errors'
 import { isAtMostOnce } from './jobs'
@@ -94,6 +94,17 @@ export async function runDueJobs(ctx: Pick<CallContext, 'db' | 'now'>, handlers:
       await ref.update({ data: { state: 'done', attempts, doneAt: ctx.now(), leaseUntil: 0, lastError: null } })
       report.done.push(job._id)
     } catch (err) {
+      // The database's quota refused the job's own reads or writes: nothing reached WeChat. The
+      // job is handed back untouched (no attempt spent) and the run stops, leaving the quota to
+      // attendees; if even that write is refused, the lease simply runs out.
+      if (isQuotaRefusal(err) || dailyQuotaStop(err)) {
+        try {
+          await ref.update({ data: { leaseUntil: 0, attemptsStarted: job.attempts } })
+        } catch {
+          // Refused as well: the lease runs out by itself.
+        }
+        throw err
+      }
       if (err instanceof UncertainOutcome && isAtMostOnce(job.type)) {
         await ref.update({ data: { state: 'uncertain', attempts, leaseUntil: 0, lastError: describe(err.cause) } })
         report.uncertain.push(job._id)
@@ -122,6 +133,27 @@ export async function enqueue(db: Db, job: JobRecord): Promise<void> {
     await db.collection(COLLECTIONS.jobs).add({ data: { ...job } })
   } catch (err) {
     if (!isDuplicateKey(err)) throw err
+  }
+}
+
+/** Jobs per insert request when many are enqueued at once. */
+const ENQUEUE_BATCH = 500
+
+/**
+ * Enqueues many jobs in few requests (a timer queuing a session's reminders: 5,000 jobs in 10
+ * requests, not 5,000, so it leaves the environment's database quota to attendees). A batch that
+ * meets a job already queued (a run repeated after a stop) is enqueued one by one instead, each
+ * repeat absorbed by its key: whether CloudBase keeps part of a refused batch is unverified.
+ */
+export async function enqueueMany(db: Db, jobs: JobRecord[]): Promise<void> {
+  for (let i = 0; i < jobs.length; i += ENQUEUE_BATCH) {
+    const batch = jobs.slice(i, i + ENQUEUE_BATCH)
+    try {
+      await db.collection(COLLECTIONS.jobs).add({ data: batch.map((job) => ({ ...job })) })
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err
+      for (const job of batch) await enqueue(db, job)
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { sdk } from './cloud'
 import { WechatError } from '../wechat/errors'
 import { ConfigError } from './config'
 import { dailyQuotaStop, DomainError, isQuotaRefusal, QUOTA_RETRY_AFTER_MS } from './errors'
+import { recordDailyStop } from './quotaStops'
 
 /** What every action gets: the verified caller and the database, nothing from the client's say-so. */
 export interface CallContext {
@@ -85,6 +86,7 @@ export function defineFunction<A extends ActionName>(functionName: string, actio
       const stopped = dailyQuotaStop(err)
       if (stopped) {
         console.error(`${functionName}/${action}: the environment's database ${stopped} for today are spent: ${describe(err)}`)
+        await recordDailyStop(ctx.db, err, `${functionName}/${action}`, ctx.now())
         return fail({ code: 'BUSY', message: `${functionName}/${action}: the service is stopped for today by its quota`, retryable: false, retryAfterMs: msUntilChinaMidnight(ctx.now()) })
       }
       // The detail (WeChat's endpoint and errcode, internal URLs, the operator's hint naming the

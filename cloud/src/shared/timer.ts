@@ -1,6 +1,8 @@
 import { fail, ok, type ApiResult } from '../api/envelope'
 import { sdk } from './cloud'
+import { dailyQuotaStop, isQuotaRefusal } from './errors'
 import { openDatabase, type CallContext } from './handler'
+import { recordDailyStop } from './quotaStops'
 
 /** CloudBase's SOURCE for a run started by the function's own timer trigger. */
 export const TIMER_SOURCE = 'wx_trigger'
@@ -45,6 +47,13 @@ export function defineTimerFunction<T>(functionName: string, run: (ctx: TimerCon
     try {
       return ok(await run(ctx))
     } catch (err) {
+      // The environment's database quota: the run stops here and leaves the rest to the next one
+      // (every timer's work is resumable), so timers never compete with attendees for the quota.
+      if (isQuotaRefusal(err) || dailyQuotaStop(err)) {
+        console.warn(`${functionName}: timer run stopped by the database quota; the next run continues: ${err instanceof Error ? err.message : String(err)}`)
+        await recordDailyStop(ctx.db, err, functionName, ctx.now())
+        return fail({ code: 'BUSY', message: `${functionName} run stopped by the database quota`, retryable: true })
+      }
       console.error(`${functionName}: timer run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
       return fail({ code: 'INTERNAL', message: `${functionName} run failed; see the function log`, retryable: true })
     }

@@ -177,3 +177,23 @@ test('with sends failing for a while, every due reminder is delivered exactly on
   // Six busy answers were absorbed by retries: some job needed more than one attempt.
   expect(jobs.some((job) => job.attempts > 1)).toBe(true)
 })
+
+test('a run queues a session\'s reminders in one insert, and a repeated run (no mark yet) adds none', async () => {
+  const { sessionId, startsAt } = await freshSession('读书会')
+  const ticketIds: string[] = []
+  for (const openid of ['o_rem_b1', 'o_rem_b2', 'o_rem_b3', 'o_rem_b4']) {
+    const ticket = await reserve(openid, sessionId)
+    ticketIds.push(ticket.id)
+    await consent(openid, ticket.id, [REMINDER])
+  }
+  const jobsOfSession = async () => (await allDocs<JobRecord>(adminDb(stack.adminUrl), 'jobs')).filter((job) => job.payload.kind === 'reminder' && ticketIds.includes(String(job.payload.ticketId)))
+  stack.emulator.db.resetRequestStats()
+  await stack.runtime.fireTimer('reminders', undefined, before(startsAt, 1440))
+  // Two inserts in all: the four jobs in one request, then the run's mark.
+  expect(stack.emulator.db.requestStats().byAction['database.insertDocument']).toBe(2)
+  expect(await jobsOfSession()).toHaveLength(4)
+  // The mark gone, as after a stop between the jobs and the mark: the repeat adds nothing.
+  await adminDb(stack.adminUrl).collection('reminder_runs').where({ sessionId }).remove()
+  await stack.runtime.fireTimer('reminders', undefined, before(startsAt, 1439))
+  expect(await jobsOfSession()).toHaveLength(4)
+})
