@@ -6,14 +6,10 @@
  * signed body (server.ts) judges them.
  */
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../runtime/jsonNesting'
+
 const COMMA = 0x2c
 const COLON = 0x3a
-const OPEN_BRACE = 0x7b
-const OPEN_BRACKET = 0x5b
-const CLOSE_BRACE = 0x7d
-const CLOSE_BRACKET = 0x5d
 
 export interface TopLevelField {
   /** The name, decoded (`"\u0061ction"` is `action`). */

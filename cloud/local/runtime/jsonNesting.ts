@@ -1,9 +1,10 @@
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_BRACE = 0x7b
-const OPEN_BRACKET = 0x5b
-const CLOSE_BRACE = 0x7d
-const CLOSE_BRACKET = 0x5d
+/** JSON's structural characters, as the scanners of raw JSON text compare them. */
+export const QUOTE = 0x22
+export const BACKSLASH = 0x5c
+export const OPEN_BRACE = 0x7b
+export const OPEN_BRACKET = 0x5b
+export const CLOSE_BRACE = 0x7d
+export const CLOSE_BRACKET = 0x5d
 
 /**
  * How deep JSON text nests objects and arrays (`{}` is 1, `{"a":[1]}` is 2), measured by one scan
